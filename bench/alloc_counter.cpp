@@ -1,0 +1,63 @@
+// bench/alloc_counter.cpp — the allocation counter. On glibc it replaces
+// malloc, calloc and realloc with counting forwarders to glibc's own
+// allocator (__libc_*), which also catches operator new (it calls malloc) and
+// every allocation inside libcoap. free and the aligned variants stay glibc's:
+// same allocator, so mixing is safe; they are just not counted.
+#include "alloc_counter.hpp"
+
+#include <atomic>
+#include <cstddef>
+
+namespace bench::alloc_counter {
+namespace {
+std::atomic<std::uint64_t> counter{0};
+}  // namespace
+
+#if defined(COBALT_BENCH_COUNT_MALLOC)
+
+bool available() noexcept {
+    return true;
+}
+
+void count_one() noexcept {
+    counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+#else
+
+bool available() noexcept {
+    return false;
+}
+
+#endif
+
+std::uint64_t allocations() noexcept {
+    return counter.load(std::memory_order_relaxed);
+}
+
+}  // namespace bench::alloc_counter
+
+#if defined(COBALT_BENCH_COUNT_MALLOC)
+
+extern "C" {
+void* __libc_malloc(std::size_t size);
+void* __libc_calloc(std::size_t count, std::size_t size);
+void* __libc_realloc(void* pointer, std::size_t size);
+
+void* malloc(std::size_t size) noexcept {
+    bench::alloc_counter::count_one();
+    return __libc_malloc(size);
+}
+
+void* calloc(std::size_t count, std::size_t size) noexcept {
+    bench::alloc_counter::count_one();
+    return __libc_calloc(count, size);
+}
+
+void* realloc(void* pointer, std::size_t size) noexcept {
+    bench::alloc_counter::count_one();
+    return __libc_realloc(pointer, size);
+}
+}  // extern "C"
+
+#endif

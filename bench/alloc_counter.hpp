@@ -1,0 +1,15 @@
+// bench/alloc_counter.hpp — counts heap allocations made anywhere in the
+// process (C++ operator new and libcoap's malloc alike).
+#pragma once
+
+#include <cstdint>
+
+namespace bench::alloc_counter {
+
+/// False when this build cannot count (not glibc); counts then stay at 0.
+bool available() noexcept;
+
+/// malloc + calloc + realloc calls since the program started.
+std::uint64_t allocations() noexcept;
+
+}  // namespace bench::alloc_counter

@@ -1,0 +1,137 @@
+// bench/codec_bench.cpp — the timed loops: parse and write, cobalt and libcoap,
+// each with the heap allocations it makes per iteration as `allocs_per_iter`.
+#include "codec_bench.hpp"
+
+#include "alloc_counter.hpp"
+#include "cobalt_codec.hpp"
+#include "libcoap_codec.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cstdint>
+
+namespace bench {
+namespace {
+
+/// Counts the allocations made between its construction and report().
+class AllocationWindow {
+  public:
+    AllocationWindow() noexcept : start_(alloc_counter::allocations()) {}
+
+    void report(benchmark::State& state) const {
+        const std::uint64_t made = alloc_counter::allocations() - start_;
+        state.counters[allocs_counter_name] =
+            alloc_counter::available()
+                ? benchmark::Counter(static_cast<double>(made), benchmark::Counter::kAvgIterations)
+                : benchmark::Counter(-1.0);  // not measured in this build
+    }
+
+  private:
+    std::uint64_t start_;
+};
+
+void set_bytes(benchmark::State& state, std::size_t message_size) {
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(message_size));
+}
+
+void parse_cobalt(benchmark::State& state, const ByteVector& datagram) {
+    gsl::span<const std::byte> bytes(datagram.data(), datagram.size());
+    const AllocationWindow window;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(bytes);
+        const WalkDigest digest = cobalt_codec::parse_walk(bytes);
+        benchmark::DoNotOptimize(digest);
+        if (!digest.ok) {
+            state.SkipWithError("cobalt failed to parse");
+            break;
+        }
+    }
+    window.report(state);
+    set_bytes(state, datagram.size());
+}
+
+void parse_libcoap(benchmark::State& state, const ByteVector& datagram) {
+    gsl::span<const std::byte> bytes(datagram.data(), datagram.size());
+    libcoap_codec::Pdu pdu;                       // allocated once, outside the loop
+    (void)libcoap_codec::parse_walk(pdu, bytes);  // grows its buffer to size
+    const AllocationWindow window;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(bytes);
+        const WalkDigest digest = libcoap_codec::parse_walk(pdu, bytes);
+        benchmark::DoNotOptimize(digest);
+        if (!digest.ok) {
+            state.SkipWithError("libcoap failed to parse");
+            break;
+        }
+    }
+    window.report(state);
+    set_bytes(state, datagram.size());
+}
+
+void write_cobalt(benchmark::State& state, const Sample& sample, std::size_t message_size) {
+    std::array<std::byte, max_message_size> buffer{};  // the caller's stack buffer
+    const AllocationWindow window;
+    for (auto _ : state) {
+        const std::size_t written = cobalt_codec::write(sample, buffer);
+        benchmark::DoNotOptimize(written);
+        benchmark::ClobberMemory();
+        if (written == 0) {
+            state.SkipWithError("cobalt failed to write");
+            break;
+        }
+    }
+    window.report(state);
+    set_bytes(state, message_size);
+}
+
+void write_libcoap(benchmark::State& state, const Sample& sample, std::size_t message_size) {
+    libcoap_codec::Pdu pdu;                   // allocated once, outside the loop
+    (void)libcoap_codec::write(pdu, sample);  // grows its buffer to size
+    const AllocationWindow window;
+    for (auto _ : state) {
+        const std::size_t header = libcoap_codec::write(pdu, sample);
+        benchmark::DoNotOptimize(header);
+        benchmark::ClobberMemory();
+        if (header == 0) {
+            state.SkipWithError("libcoap failed to write");
+            break;
+        }
+    }
+    window.report(state);
+    set_bytes(state, message_size);
+}
+
+}  // namespace
+
+std::string benchmark_name(const std::string& operation, const std::string& sample,
+                           const std::string& library) {
+    return operation + "/" + sample + "/" + library;
+}
+
+void register_codec_benchmarks(const std::vector<Sample>& all,
+                               const std::vector<ByteVector>& encodings) {
+    const auto configure = [](benchmark::internal::Benchmark* b) {
+        b->Unit(benchmark::kNanosecond);
+    };
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const Sample& sample = all[i];
+        const ByteVector& bytes = encodings[i];
+        const std::size_t size = bytes.size();
+        configure(benchmark::RegisterBenchmark(
+            benchmark_name("parse", sample.name, "libcoap").c_str(),
+            [&bytes](benchmark::State& s) { parse_libcoap(s, bytes); }));
+        configure(benchmark::RegisterBenchmark(
+            benchmark_name("parse", sample.name, "cobalt").c_str(),
+            [&bytes](benchmark::State& s) { parse_cobalt(s, bytes); }));
+        configure(benchmark::RegisterBenchmark(
+            benchmark_name("write", sample.name, "libcoap").c_str(),
+            [&sample, size](benchmark::State& s) { write_libcoap(s, sample, size); }));
+        configure(benchmark::RegisterBenchmark(
+            benchmark_name("write", sample.name, "cobalt").c_str(),
+            [&sample, size](benchmark::State& s) { write_cobalt(s, sample, size); }));
+    }
+}
+
+}  // namespace bench

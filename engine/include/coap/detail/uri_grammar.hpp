@@ -1,0 +1,146 @@
+// coap/detail/uri_grammar.hpp — the RFC 3986 character classes and the
+// host grammars (IPv4address, IPv6address, RFC 6874 zone IDs, IPvFuture) as
+// constexpr functions, so that URI literals can be checked at compile time.
+// Owns grammar predicates only; never allocates, never touches the OS.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace coap::detail {
+
+constexpr bool is_alpha(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+constexpr bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+constexpr bool is_hex(char c) noexcept {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr int hex_value(char c) noexcept {
+    return is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
+}
+/// unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"
+constexpr bool is_unreserved(char c) noexcept {
+    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+/// sub-delims = "!" / "$" / "&" / "'" / "(" / ")" / "*" / "+" / "," / ";" / "="
+constexpr bool is_sub_delim(char c) noexcept {
+    return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
+           c == '+' || c == ',' || c == ';' || c == '=';
+}
+/// pchar without pct-encoded: unreserved / sub-delims / ":" / "@"
+constexpr bool is_pchar(char c) noexcept {
+    return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '@';
+}
+constexpr bool is_query_char(char c) noexcept {
+    return is_pchar(c) || c == '/' || c == '?';
+}
+constexpr bool is_userinfo_char(char c) noexcept {
+    return is_unreserved(c) || is_sub_delim(c) || c == ':';
+}
+constexpr bool is_reg_name_char(char c) noexcept {
+    return is_unreserved(c) || is_sub_delim(c);
+}
+constexpr bool is_scheme_char(char c) noexcept {
+    return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.';
+}
+
+/// Index of the first character of `text` that is neither allowed by `allowed`
+/// nor part of a well-formed "%" HEXDIG HEXDIG; text.size() when all are fine.
+template <class Allowed>
+constexpr std::size_t first_invalid(std::string_view text, Allowed allowed) noexcept {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '%') {
+            if (i + 2 >= text.size()) return i;
+            if (!is_hex(text[i + 1]) || !is_hex(text[i + 2])) return i;
+            i += 2;
+        } else if (!allowed(c)) {
+            return i;
+        }
+    }
+    return text.size();
+}
+
+/// dec-octet "." dec-octet "." dec-octet "." dec-octet (no leading zeros).
+constexpr bool is_ipv4_address(std::string_view text) noexcept {
+    std::size_t i = 0;
+    for (int octet = 0; octet < 4; ++octet) {
+        if (octet != 0) {
+            if (i >= text.size() || text[i] != '.') return false;
+            ++i;
+        }
+        const std::size_t begin = i;
+        int value = 0;
+        while (i < text.size() && is_digit(text[i]) && i - begin < 3)
+            value = value * 10 + (text[i++] - '0');
+        const std::size_t digits = i - begin;
+        if (digits == 0 || value > 255 || (digits > 1 && text[begin] == '0')) return false;
+    }
+    return i == text.size();
+}
+
+/// IPv6address of RFC 3986 §3.2.2 (eight h16 pieces, one "::", optional trailing IPv4).
+constexpr bool is_ipv6_address(std::string_view text) noexcept {
+    int pieces = 0;
+    bool compressed = false;
+    std::size_t i = 0;
+    if (text.size() >= 2 && text[0] == ':' && text[1] == ':') {
+        compressed = true;
+        i = 2;
+        if (i == text.size()) return true;
+    } else if (!text.empty() && text[0] == ':') {
+        return false;
+    }
+    while (i < text.size()) {
+        // An embedded IPv4 address ends the address and counts as two pieces.
+        std::size_t j = i;
+        while (j < text.size() && text[j] != ':' && text[j] != '.')
+            ++j;
+        if (j < text.size() && text[j] == '.') {
+            if (!is_ipv4_address(text.substr(i))) return false;
+            pieces += 2;
+            i = text.size();
+            break;
+        }
+        const std::size_t length = j - i;
+        if (length == 0 || length > 4) return false;
+        for (std::size_t k = i; k < j; ++k) {
+            if (!is_hex(text[k])) return false;
+        }
+        ++pieces;
+        i = j;
+        if (i == text.size()) break;
+        // text[i] == ':'
+        if (i + 1 < text.size() && text[i + 1] == ':') {
+            if (compressed) return false;
+            compressed = true;
+            i += 2;
+            if (i == text.size()) break;
+        } else {
+            ++i;
+            if (i == text.size()) return false;  // trailing single ':'
+        }
+    }
+    return compressed ? pieces <= 7 : pieces == 8;
+}
+
+/// IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
+constexpr bool is_ipv_future(std::string_view text) noexcept {
+    if (text.size() < 4 || (text[0] != 'v' && text[0] != 'V')) return false;
+    std::size_t i = 1;
+    while (i < text.size() && is_hex(text[i]))
+        ++i;
+    if (i == 1 || i >= text.size() || text[i] != '.') return false;
+    ++i;
+    if (i == text.size()) return false;
+    for (; i < text.size(); ++i) {
+        if (!is_unreserved(text[i]) && !is_sub_delim(text[i]) && text[i] != ':') return false;
+    }
+    return true;
+}
+
+}  // namespace coap::detail

@@ -1,0 +1,161 @@
+// link_grammar.hpp — internal: the character classes of RFC 6690 §2 (with RFC
+// 8187 attr-char and RFC 8288 whitespace) and the one scanner of a link-param
+// that both the validating parser and the attribute iterator use, so the two can
+// never disagree. Never allocates; positions are indexes into the document.
+#pragma once
+
+#include "coap/link_format.hpp"
+
+#include <cstddef>
+#include <string_view>
+
+namespace coap::link_grammar {
+
+constexpr bool is_alpha(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+constexpr bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+constexpr bool is_hex(char c) noexcept {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr unsigned hex_value(char c) noexcept {
+    return is_digit(c)              ? static_cast<unsigned>(c - '0')
+           : (c >= 'a' && c <= 'f') ? static_cast<unsigned>(c - 'a' + 10)
+                                    : static_cast<unsigned>(c - 'A' + 10);
+}
+constexpr unsigned char byte(char c) noexcept {
+    return static_cast<unsigned char>(c);
+}
+
+/// attr-char (RFC 8187 §3.2.1): the characters of a parmname and of value-chars.
+constexpr bool is_attr_char(char c) noexcept {
+    switch (c) {
+        case '!':
+        case '#':
+        case '$':
+        case '&':
+        case '+':
+        case '-':
+        case '.':
+        case '^':
+        case '_':
+        case '`':
+        case '|':
+        case '~':
+            return true;
+        default:
+            return is_alpha(c) || is_digit(c);
+    }
+}
+
+/// ptokenchar (RFC 6690 §2): VCHAR except DQUOTE, ',', ';' and '\'.
+constexpr bool is_ptoken_char(char c) noexcept {
+    return byte(c) >= 0x21 && byte(c) <= 0x7e && c != '"' && c != ',' && c != ';' && c != '\\';
+}
+
+/// qdtext (RFC 7230 §3.2.6): HTAB, SP, VCHAR except DQUOTE and '\', obs-text.
+constexpr bool is_qdtext(char c) noexcept {
+    return c == '\t' || c == ' ' || (byte(c) >= 0x21 && byte(c) != 0x7f && c != '"' && c != '\\');
+}
+
+/// What may follow a backslash in a quoted-pair: HTAB, SP, VCHAR, obs-text.
+constexpr bool is_quoted_pair_char(char c) noexcept {
+    return c == '\t' || c == ' ' || (byte(c) >= 0x21 && byte(c) != 0x7f);
+}
+
+/// The characters of a URI-reference (RFC 3986) other than '%': unreserved,
+/// gen-delims and sub-delims.
+constexpr bool is_uri_char(char c) noexcept {
+    switch (c) {
+        case '-':
+        case '.':
+        case '_':
+        case '~':  // unreserved
+        case ':':
+        case '/':
+        case '?':
+        case '#':
+        case '[':
+        case ']':
+        case '@':  // gen-delims
+        case '!':
+        case '$':
+        case '&':
+        case '\'':
+        case '(':
+        case ')':
+        case '*':  // sub-delims
+        case '+':
+        case ',':
+        case ';':
+        case '=':
+            return true;
+        default:
+            return is_alpha(c) || is_digit(c);
+    }
+}
+
+constexpr bool is_space(char c, bool line_breaks) noexcept {
+    return c == ' ' || c == '\t' || (line_breaks && (c == '\r' || c == '\n'));
+}
+
+inline std::size_t skip_space(std::string_view text, std::size_t at, bool line_breaks) noexcept {
+    while (at < text.size() && is_space(text[at], line_breaks))
+        ++at;
+    return at;
+}
+
+constexpr char lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+
+/// Index of the first byte of `target` that cannot be in a URI-reference (a '%' not
+/// followed by two hex digits counts as bad), or target.size() when all are fine.
+inline std::size_t first_invalid_target_char(std::string_view target) noexcept {
+    for (std::size_t i = 0; i < target.size(); ++i) {
+        const char c = target[i];
+        if (c == '%') {
+            if (i + 2 >= target.size() || !is_hex(target[i + 1]) || !is_hex(target[i + 2]))
+                return i;
+            i += 2;
+        } else if (!is_uri_char(c)) {
+            return i;
+        }
+    }
+    return target.size();
+}
+
+/// Language-Tag (RFC 5646), checked for shape only: subtags of 1-8 letters or
+/// digits joined by '-', the first one alphabetic; the empty tag is accepted.
+bool is_language(std::string_view text) noexcept;
+
+/// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, at most U+10FFFF.
+bool is_utf8(std::string_view text) noexcept;
+
+/// The outcome of scanning one link-param that starts at a parmname.
+struct ParamScan {
+    LinkAttribute attribute;
+    std::size_t end = 0;  // just after the parameter (its value, or its name)
+    bool ok = false;
+    LinkFormatError error{LinkFormatErrorKind::empty_parameter_name, 0};
+};
+
+/// Scans `parmname ["*"] [ BWS "=" BWS ( ptoken / quoted-string ) ]` at `at`.
+ParamScan scan_parameter(std::string_view document, std::size_t at, bool line_breaks) noexcept;
+
+/// Compares the value `raw` (escaped when `quoted`) with the plain text `text`:
+/// the result of strncmp-like matching up to text.size(); `whole` requires the
+/// value to end there too.
+bool escaped_match(std::string_view raw, bool quoted, std::string_view text, bool whole) noexcept;
+
+}  // namespace coap::link_grammar

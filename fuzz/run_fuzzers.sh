@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# fuzz/run_fuzzers.sh — time-boxed libFuzzer runs of the fuzz targets (local or CI).
+# Owns: configuring a clang ASan+UBSan fuzzing build when BUILD_DIR has none,
+# building the targets, running each on a scratch copy of its checked-in corpus
+# (never growing the corpus itself), and the pass/fail summary.
+#
+#   usage: fuzz/run_fuzzers.sh BUILD_DIR SECONDS [TARGET...]
+#
+# TARGET defaults to every executable defined in fuzz/meson.build. SECONDS=0
+# only replays the corpus. Environment: FUZZ_CXX (default clang++), FUZZ_ARGS
+# (extra libFuzzer flags), FUZZ_OUTPUT_DIR (keep each grown corpus in
+# FUZZ_OUTPUT_DIR/TARGET, e.g. to merge it later). Crash inputs go to
+# BUILD_DIR/fuzz-artifacts/TARGET/, logs to BUILD_DIR/fuzz-logs/TARGET.log.
+# Exits 0 when every target ran clean, 1 when any crashed, 2 on setup errors.
+set -u -o pipefail
+
+usage() {
+    echo "usage: $0 BUILD_DIR SECONDS [TARGET...]" >&2
+    exit 2
+}
+[ $# -ge 2 ] || usage
+build_dir=$1
+seconds=$2
+shift 2
+[[ $seconds =~ ^[0-9]+$ ]] || usage
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source_root=$(dirname "$script_dir")
+
+if [ ! -f "$build_dir/build.ninja" ]; then
+    echo "== configuring a fuzzing build in $build_dir"
+    CXX=${FUZZ_CXX:-clang++} meson setup "$build_dir" "$source_root" \
+        -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dtests=false -Dbenchmarks=disabled -Dcli=false || exit 2
+fi
+build_dir=$(cd "$build_dir" && pwd)
+
+# name<TAB>executable for every target of fuzz/meson.build, and the fuzzing option.
+introspect() {
+    meson introspect "$build_dir" --targets --buildoptions | python3 -c '
+import json, os, sys
+data = json.load(sys.stdin)
+if sys.argv[1] == "fuzzing":
+    print(next((o["value"] for o in data["buildoptions"] if o["name"] == "fuzzing"), False))
+else:
+    for t in data["targets"]:
+        if t["type"] == "executable" and os.path.normpath(t["defined_in"]).endswith(os.path.join("fuzz", "meson.build")):
+            print(t["name"] + "\t" + t["filename"][0])
+' "$1"
+}
+
+if [ "$(introspect fuzzing)" != "True" ]; then
+    echo "$build_dir is not configured with -Dfuzzing=true" >&2
+    exit 2
+fi
+declare -A executable
+while IFS=$'\t' read -r name file; do
+    executable[$name]=$file
+done < <(introspect targets)
+
+if [ $# -gt 0 ]; then
+    targets=("$@")
+else
+    mapfile -t targets < <(printf '%s\n' "${!executable[@]}" | sort)
+fi
+[ ${#targets[@]} -gt 0 ] || { echo "no fuzz targets found" >&2; exit 2; }
+
+known=()
+for t in "${targets[@]}"; do
+    [ -n "${executable[$t]:-}" ] && known+=("$t")
+done
+if [ ${#known[@]} -gt 0 ]; then
+    echo "== building ${known[*]}"
+    meson compile -C "$build_dir" "${known[@]}" || exit 2
+fi
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$build_dir/fuzz-logs"
+
+summary=()
+passed=0
+failed=0
+for t in "${targets[@]}"; do
+    exe=${executable[$t]:-}
+    if [ -z "$exe" ]; then
+        echo "no such fuzz target: $t" >&2
+        summary+=("fuzz $t: FAILED")
+        failed=$((failed + 1))
+        continue
+    fi
+    if [ -n "${FUZZ_OUTPUT_DIR:-}" ]; then
+        corpus="$FUZZ_OUTPUT_DIR/$t"
+    else
+        corpus="$scratch/$t"
+    fi
+    mkdir -p "$corpus"
+    cp -R "$script_dir/corpus/$t/." "$corpus/" 2>/dev/null
+    artifacts="$build_dir/fuzz-artifacts/$t"
+    mkdir -p "$artifacts"
+    log="$build_dir/fuzz-logs/$t.log"
+    if [ "$seconds" -eq 0 ]; then
+        limit=(-runs=0)
+    else
+        limit=(-max_total_time="$seconds")
+    fi
+    echo "== fuzzing $t for ${seconds}s (log: $log)"
+    # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+        "$exe" "${limit[@]}" -timeout=25 -print_final_stats=1 \
+        -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} "$corpus" >"$log" 2>&1
+    status=$?
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    if [ $status -eq 0 ]; then
+        summary+=("fuzz $t: ok (${runs:-0} runs)")
+        passed=$((passed + 1))
+    else
+        echo "-- $t exited with status $status; end of its log:"
+        tail -n 40 "$log"
+        for crash in "$artifacts"/*; do
+            [ -f "$crash" ] && echo "-- reproducer: $crash ($(od -An -tx1 -v "$crash" | tr -d ' \n' | cut -c1-200))"
+        done
+        summary+=("fuzz $t: FAILED")
+        failed=$((failed + 1))
+    fi
+done
+
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

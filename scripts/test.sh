@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# test.sh — the README's second command: installs what is missing, then builds and
+# runs every suite of the normal build (warnings as errors), every suite of an
+# ASan+UBSan build, and the fuzz corpora replay (suite `fuzz`, in both builds).
+# With CI=true (or COBALT_FUZZ_SECONDS=N) it also fuzzes each target for N seconds
+# (default 60) under ASan+UBSan and checks the codec benchmark ratio against libcoap.
+# Ends with one line "N passed, N failed" over everything; exits non-zero on any failure.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+bash scripts/install-deps.sh || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+jobs=$(nproc 2>/dev/null || echo 2)
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export RC_PARAMS="max_success=${COBALT_PROPERTY_RUNS:-1000}"
+
+note() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# configure_and_build DIR [meson setup options...]
+configure_and_build() {
+  local dir=$1
+  shift
+  if [[ ! -f $dir/build.ninja ]]; then
+    if ! meson setup "$dir" "$@" >"$dir.setup.log" 2>&1; then
+      cat "$dir.setup.log"
+      echo "setup of $dir: FAILED"
+      failed=$((failed + 1))
+      return 1
+    fi
+  fi
+  if ! ninja -C "$dir" -j "$jobs" >"$dir.build.log" 2>&1; then
+    tail -n 60 "$dir.build.log"
+    echo "build of $dir: FAILED"
+    failed=$((failed + 1))
+    return 1
+  fi
+}
+
+# run_meson_tests DIR [meson test options...]: adds meson's own counts.
+run_meson_tests() {
+  local dir=$1
+  shift
+  local log
+  log=$(mktemp)
+  meson test -C "$dir" --print-errorlogs --num-processes "$jobs" "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  local ok fail unexpected timeout
+  ok=$(awk '/^Ok:/ {print $2}' "$log")
+  fail=$(awk '/^Fail:/ {print $2}' "$log")
+  unexpected=$(awk '/^Unexpected Pass:/ {print $3}' "$log")
+  timeout=$(awk '/^Timeout:/ {print $2}' "$log")
+  rm -f "$log"
+  local bad=$(( ${fail:-0} + ${unexpected:-0} + ${timeout:-0} ))
+  passed=$((passed + ${ok:-0}))
+  failed=$((failed + bad))
+  if [[ $status -ne 0 && $bad -eq 0 ]]; then
+    echo "meson test in $dir exited $status"
+    failed=$((failed + 1))
+  fi
+}
+
+note "normal build (warnings are errors)"
+if configure_and_build build-ci -Dwerror=true; then
+  run_meson_tests build-ci
+fi
+
+note "ASan + UBSan build"
+if configure_and_build build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
+     -Dbenchmarks=disabled; then
+  run_meson_tests build-asan --no-suite install
+fi
+
+if [[ ${CI:-} == true || -n ${COBALT_FUZZ_SECONDS:-} ]]; then
+  note "fuzzing each target for ${COBALT_FUZZ_SECONDS:-60} s (clang, ASan + UBSan)"
+  fuzz_log=$(mktemp)
+  bash fuzz/run_fuzzers.sh build-fuzz "${COBALT_FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
+  fuzz_status=${PIPESTATUS[0]}
+  summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$fuzz_log" | tail -n1)
+  rm -f "$fuzz_log"
+  if [[ -n $summary ]]; then
+    passed=$((passed + $(awk '{print $1}' <<<"$summary")))
+    failed=$((failed + $(awk '{print $3}' <<<"$summary")))
+  elif [[ $fuzz_status -ne 0 ]]; then
+    failed=$((failed + 1))
+  fi
+
+  note "codec benchmark: cobalt must parse faster than libcoap on the same bytes (a ratio)"
+  if [[ -x build-ci/bench/codec_bench ]]; then
+    if build-ci/bench/codec_bench --benchmark_min_time=0.2 --require-parse-speedup=1.0; then
+      passed=$((passed + 1))
+    else
+      echo "codec benchmark ratio: FAILED"
+      failed=$((failed + 1))
+    fi
+  else
+    echo "codec benchmark not built (Google Benchmark or libcoap missing): FAILED"
+    failed=$((failed + 1))
+  fi
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

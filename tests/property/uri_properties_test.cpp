@@ -1,0 +1,143 @@
+// uri_properties_test.cpp — rapidcheck properties of the URI module:
+//   parsing arbitrary text never crashes, and its components partition the text;
+//   normalisation is idempotent and its output parses to itself;
+//   resolution always yields an absolute URI without dot segments, and
+//   re-resolving the result changes nothing;
+//   the builder's output always parses, and §6.4 decomposition gives back exactly
+//   the raw segments and query items it was built from.
+#include "coap/coap_uri.hpp"
+#include "coap/uri.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace coap {
+namespace {
+
+rc::Gen<std::string> gen_uri_like() {
+    // Characters that matter to the grammar, plus a few that are never allowed.
+    static const std::string alphabet = "aZ09-._~:/?#[]@!$&'()*+,;=% vV\x01\x7f\xc3";
+    const auto pieces = rc::gen::element<std::string>(
+        "coap://", "coaps://", "//", "[::1]", "[fe80::1%25e]", "%41", "%2F", "../", "./", "/", "?",
+        "#", ":5683", "@", "h", "192.0.2.1", "a", "..", ".");
+    const auto single =
+        rc::gen::map(rc::gen::elementOf(alphabet), [](char c) { return std::string(1, c); });
+    return rc::gen::map(
+        rc::gen::container<std::vector<std::string>>(rc::gen::oneOf(pieces, single)),
+        [](const std::vector<std::string>& parts) {
+            std::string out;
+            for (const auto& p : parts)
+                out += p;
+            return out;
+        });
+}
+
+std::string recomposed(const UriRef& u) {
+    std::string out;
+    if (u.has_scheme()) out += std::string(u.scheme()) + ":";
+    if (u.has_authority()) out += "//" + std::string(u.authority());
+    out += u.path();
+    if (u.has_query()) out += "?" + std::string(u.query());
+    if (u.has_fragment()) out += "#" + std::string(u.fragment());
+    return out;
+}
+
+std::string normalized(const UriRef& u) {
+    std::array<char, 4096> out{};
+    const auto size = normalize(u, out);
+    RC_ASSERT(size.ok());
+    return std::string(out.data(), *size);
+}
+
+RC_GTEST_PROP(UriProperties, ParsingNeverCrashesAndComponentsPartitionTheText, ()) {
+    const std::string text = *gen_uri_like();
+    const auto uri = UriRef::parse(text);
+    if (!uri.ok()) {
+        RC_ASSERT(uri.error().offset <= text.size());
+        return;
+    }
+    RC_ASSERT(recomposed(*uri) == text);
+}
+
+RC_GTEST_PROP(UriProperties, NormalizationIsIdempotentAndParsesToItself, ()) {
+    const std::string text = *gen_uri_like();
+    const auto uri = UriRef::parse(text);
+    RC_PRE(uri.ok());
+    const std::string once = normalized(*uri);
+    const auto again = UriRef::parse(once);
+    RC_ASSERT(again.ok());
+    RC_ASSERT(recomposed(*again) == once);
+    RC_ASSERT(normalized(*again) == once);
+}
+
+RC_GTEST_PROP(UriProperties, ResolutionGivesAnAbsoluteUriWithoutDotSegments, ()) {
+    const std::string base_text =
+        "coap://h/" +
+        *rc::gen::element<std::string>("", "a", "a/b", "a/b/",
+                                       "a;p/b?q");  // bases without dot segments (§5.2.2 copies an
+                                                    // empty reference's base path verbatim)
+    const std::string reference_text = *gen_uri_like();
+    const auto base = UriRef::parse(base_text);
+    const auto reference = UriRef::parse(reference_text);
+    RC_PRE(base.ok() && reference.ok());
+    std::array<char, 4096> out{};
+    const auto size = resolve(*base, *reference, out);
+    RC_ASSERT(size.ok());
+    const std::string target(out.data(), *size);
+    const auto parsed = UriRef::parse(target);
+    RC_ASSERT(parsed.ok());
+    RC_ASSERT(parsed->has_scheme());
+    RC_ASSERT(parsed->fragment() == reference->fragment());
+    for (std::string_view segment : PathSegments(parsed->path()))
+        RC_ASSERT(segment != "." && segment != "..");
+    std::array<char, 4096> twice{};
+    const auto size_twice = resolve(*base, *parsed, twice);
+    RC_ASSERT(size_twice.ok());
+    RC_ASSERT(std::string(twice.data(), *size_twice) == target);
+}
+
+RC_GTEST_PROP(UriProperties, BuilderOutputDecomposesToTheRawValues, ()) {
+    const auto segments =
+        *rc::gen::container<std::vector<std::string>>(rc::gen::string<std::string>());
+    const auto items =
+        *rc::gen::container<std::vector<std::string>>(rc::gen::string<std::string>());
+    RC_PRE(segments.size() <= 20 && items.size() <= 20);
+    for (const auto& s : segments)
+        RC_PRE(s.size() <= 255);
+    for (const auto& q : items)
+        RC_PRE(q.size() <= 255);
+    std::vector<char> buffer(64 * 1024);
+    UriBuilder builder(buffer);
+    builder.scheme("coap").host(
+        *rc::gen::element<std::string>("example.org", "Host", "::1", "192.0.2.7"));
+    for (const auto& s : segments)
+        builder.path_segment(s);
+    for (const auto& q : items)
+        builder.query_item(q);
+    const auto text = builder.finish();
+    RC_ASSERT(text.ok());
+    const auto uri = CoapUri::parse(*text);
+    RC_ASSERT(uri.ok());
+    std::vector<std::string> got_segments;
+    std::vector<std::string> got_items;
+    auto collect = [&](OptionNumber number, Bytes value) {
+        const std::string v(reinterpret_cast<const char*>(value.data()), value.size());
+        if (number == OptionNumber::uri_path) got_segments.push_back(v);
+        if (number == OptionNumber::uri_query) got_items.push_back(v);
+    };
+    RC_ASSERT(decompose_uri(*uri, collect).ok());
+    // A single empty segment is the path "/", which §6.4 leaves out.
+    const bool root_only = segments.size() == 1 && segments[0].empty();
+    RC_ASSERT(got_segments == (root_only ? std::vector<std::string>{} : segments));
+    // Likewise a single empty item is the query "?", which has no items.
+    const bool empty_query = items.size() == 1 && items[0].empty();
+    RC_ASSERT(got_items == (empty_query ? std::vector<std::string>{} : items));
+}
+
+}  // namespace
+}  // namespace coap
