@@ -92,6 +92,13 @@ std::size_t write(Pdu& pdu, const Sample& sample) noexcept {
     return coap_pdu_encode_header(p, COAP_PROTO_UDP);
 }
 
+bool crosses_page(const Pdu& pdu, std::size_t length) {
+    constexpr std::uintptr_t page = 4096;
+    const auto start =
+        reinterpret_cast<std::uintptr_t>(coap_pdu_get_token(pdu.get()).s) - udp_header_size;
+    return length != 0 && start / page != (start + length - 1) / page;
+}
+
 gsl::span<const std::byte> encoded(const Pdu& pdu) {
     coap_pdu_t* p = pdu.get();
     if (coap_pdu_encode_header(p, COAP_PROTO_UDP) != udp_header_size) return {};

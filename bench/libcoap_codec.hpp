@@ -43,6 +43,10 @@ WalkDigest parse_walk(Pdu& pdu, gsl::span<const std::byte> datagram) noexcept;
 /// coap_pdu_encode_header. Returns the header size, 0 on failure.
 std::size_t write(Pdu& pdu, const Sample& sample) noexcept;
 
+/// Whether the first `length` bytes of the PDU's datagram (header included)
+/// would straddle a 4 KiB page boundary, where libcoap's stores get slower.
+bool crosses_page(const Pdu& pdu, std::size_t length);
+
 /// Untimed: the whole datagram held by `pdu` after write() (header included).
 gsl::span<const std::byte> encoded(const Pdu& pdu);
 

@@ -148,6 +148,8 @@ VALID = {
     "proxy-scheme-oscore-edhoc": message(
         CON, POST, 31, b"\x09", [(URI_HOST, "h"), (OSCORE, b"\x09\x00"), (EDHOC, b""),
                                  (PROXY_SCHEME, "coap")], b"\x00\x01\x02"),
+    "content-format-deflate": message(
+        ACK, CONTENT, 37, b"", [(CONTENT_FORMAT, uint(11050)), (ACCEPT, uint(11060))], b"\x78\x9c"),
     "payload-binary": message(NON, CHANGED, 32, b"", [], bytes(range(256))),
     "payload-utf8": message(NON, CONTENT, 33, b"", [(CONTENT_FORMAT, uint(0))], "température 22°C\n".encode()),
     "response-4.04": message(ACK, NOT_FOUND, 34, b"\x11", [], b"not here"),

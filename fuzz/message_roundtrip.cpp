@@ -326,6 +326,44 @@ coap::MessageWriter write(const Case& c, gsl::span<std::byte> buffer) {
     return w;
 }
 
+// Rare misuse on top of a generated case: an over-long token or option value
+// fails with its own error (unless the buffer ran out first), the failure is
+// sticky, and nothing is written past size().
+void check_misuse(const Case& c, std::size_t buffer_size, unsigned which) {
+    if (which == 1) {
+        // Over 8 token bytes without RFC 8974: refused before anything is written.
+        std::vector<std::byte> token = c.token;
+        token.resize(9 + token.size() % 8, std::byte{0x42});
+        std::vector<std::byte> buffer(buffer_size, canary);
+        coap::MessageWriter w(gsl::span<std::byte>(buffer.data(), buffer.size()), c.type, c.code,
+                              c.message_id, view_of(token));
+        w.option_uint(OptionNumber::uri_port, 5683).payload("x");
+        FUZZ_REQUIRE(!w.ok() && w.finish().error() == coap::WriteError::token_too_long);
+        FUZZ_REQUIRE(w.size() == 0 && untouched(buffer, 0));
+    } else if (which == 2) {
+        // Over 65804 token bytes even with RFC 8974.
+        const std::vector<std::byte> token(65535 + 270, std::byte{0x42});
+        std::vector<std::byte> buffer(buffer_size, canary);
+        coap::MessageWriter w(gsl::span<std::byte>(buffer.data(), buffer.size()), c.type, c.code,
+                              c.message_id, view_of(token), coap::WriteOptions{true});
+        FUZZ_REQUIRE(!w.ok() && w.finish().error() == coap::WriteError::token_too_long);
+        FUZZ_REQUIRE(w.size() == 0 && untouched(buffer, 0));
+    } else if (which == 3) {
+        // An option value over 65804 bytes, added after the case's own operations.
+        const std::vector<std::byte> value(65535 + 270, std::byte{0x43});
+        const OptionNumber number{c.options.empty() ? std::uint16_t{11}
+                                                    : c.options.front().option.number};
+        std::vector<std::byte> buffer(buffer_size, canary);
+        coap::MessageWriter w = write(c, gsl::span<std::byte>(buffer.data(), buffer.size()));
+        const bool fitted = w.ok();
+        const std::size_t before = w.size();
+        w.option(number, view_of(value)).option_empty(OptionNumber::if_none_match).payload("y");
+        FUZZ_REQUIRE(!w.ok() && w.size() == before && untouched(buffer, before));
+        FUZZ_REQUIRE(w.finish().error() == (fitted ? coap::WriteError::option_too_long
+                                                   : coap::WriteError::buffer_too_small));
+    }
+}
+
 void roundtrip_structured(const std::uint8_t* data, std::size_t size) {
     cobalt_fuzz::DataProvider in(data, size);
     const Case c = generate(in);
@@ -355,6 +393,7 @@ void roundtrip_structured(const std::uint8_t* data, std::size_t size) {
             buffer_size = in.ConsumeIntegralInRange<std::size_t>(0, 64);
             break;
     }
+    check_misuse(c, buffer_size, in.ConsumeIntegralInRange<unsigned>(0, 15));
 
     std::vector<std::byte> buffer(buffer_size, canary);
     const coap::MessageWriter w = write(c, gsl::span<std::byte>(buffer.data(), buffer.size()));

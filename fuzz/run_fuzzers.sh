@@ -104,6 +104,8 @@ for t in "${targets[@]}"; do
     else
         limit=(-max_total_time="$seconds")
     fi
+    started="$scratch/$t.started"
+    touch "$started"
     echo "== fuzzing $t for ${seconds}s (log: $log)"
     # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
@@ -117,8 +119,8 @@ for t in "${targets[@]}"; do
     else
         echo "-- $t exited with status $status; end of its log:"
         tail -n 40 "$log"
-        for crash in "$artifacts"/*; do
-            [ -f "$crash" ] && echo "-- reproducer: $crash ($(od -An -tx1 -v "$crash" | tr -d ' \n' | cut -c1-200))"
+        find "$artifacts" -type f -newer "$started" | while read -r crash; do
+            echo "-- reproducer: $crash (hex: $(od -An -tx1 -v "$crash" | tr -d ' \n' | cut -c1-256))"
         done
         summary+=("fuzz $t: FAILED")
         failed=$((failed + 1))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh — the README's first command: installs what is missing, builds, and
-# shows the codec at work through the `cobalt` CLI (decode RFC 7252 Appendix A
-# messages, encode a request, and show how malformed datagrams are rejected).
+# shows the codec and URI handling at work through the `cobalt` CLI (decode
+# RFC 7252 Appendix A messages, encode requests, reject malformed datagrams, and
+# turn URIs into request options).
 # The networking demo (client against `cobalt serve`) arrives with the CLI's
 # network subcommands.
 set -euo pipefail
@@ -40,5 +41,15 @@ done
 
 step "An unknown critical option is noticed (a server answers 4.02 Bad Option)"
 $cobalt decode "$($cobalt encode --code GET --option 65001=01)" | sed 's/^/  /'
+
+step "A CoAP URI: components, normal form, and the options of RFC 7252 section 6.4"
+$cobalt uri 'coap://EXAMPLE.com:5683/%7Esensors/temp.xml?unit=c&x=%26' | sed 's/^/  /'
+$cobalt uri 'coap://[fe80::1%25eth0]:61616/' | sed 's/^/  /'
+
+step "Reference resolution (RFC 3986 section 5.2) against coap://h/a/b/c"
+$cobalt uri --base coap://h/a/b/c '../d?q' './e/../f' '//other/x' | grep -- '->' | sed 's/^/  /'
+
+step "A malformed URI is pointed at, not guessed at"
+$cobalt uri 'coap://h st/x' | sed 's/^/  /' || true
 
 step "Done: run scripts/test.sh for the test suites"

@@ -11,8 +11,10 @@ using Args = std::vector<std::string_view>;
 
 int decode_command(const Args& args);
 int encode_command(const Args& args);
+int uri_command(const Args& args);
 
 extern const char* const decode_help;
 extern const char* const encode_help;
+extern const char* const uri_help;
 
 }  // namespace cobalt_cli

@@ -12,6 +12,7 @@ constexpr const char* usage =
     "commands:\n"
     "  decode   parse CoAP messages (hex or a raw file) and print them readably\n"
     "  encode   build a CoAP message from flags and print it as hex\n"
+    "  uri      parse, normalise and resolve URIs; show their CoAP request options\n"
     "  help     show help for a command: cobalt help decode\n"
     "\n"
     "options: --version, --help\n";
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
     }
     if (command == "decode") return cobalt_cli::decode_command(args);
     if (command == "encode") return cobalt_cli::encode_command(args);
+    if (command == "uri") return cobalt_cli::uri_command(args);
     if (command == "help") {
         const std::string_view topic = args.empty() ? "" : args[0];
         if (topic == "decode")

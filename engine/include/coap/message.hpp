@@ -7,6 +7,7 @@
 
 #include "coap/block.hpp"
 #include "coap/code.hpp"
+#include "coap/detail/option_header.hpp"
 #include "coap/message_type.hpp"
 #include "coap/option.hpp"
 #include "coap/result.hpp"
@@ -39,6 +40,7 @@ enum class ParseErrorKind : std::uint8_t {
     empty_non_confirmable,       ///< a NON carrying code 0.00
     request_in_acknowledgement,  ///< an ACK carrying a request code
     reset_not_empty,             ///< a RST carrying anything but 0.00
+    datagram_too_large,          ///< 4 GiB or more: beyond any transport cobalt serves
 };
 
 std::string_view describe(ParseErrorKind kind) noexcept;
@@ -71,7 +73,10 @@ class OptionIterator {
     using reference = const OptionView&;
 
     OptionIterator() noexcept = default;
-    OptionIterator(const std::byte* cursor, const std::byte* end, std::uint16_t previous) noexcept;
+    OptionIterator(const std::byte* cursor, const std::byte* end, std::uint16_t previous) noexcept
+        : start_(cursor), next_(cursor), end_(end), current_{OptionNumber{previous}, {}} {
+        decode_next();
+    }
 
     reference operator*() const noexcept { return current_; }
     pointer operator->() const noexcept { return &current_; }
@@ -91,7 +96,16 @@ class OptionIterator {
     const std::byte* position() const noexcept { return start_; }
 
   private:
-    void decode_next() noexcept;
+    void decode_next() noexcept {
+        start_ = next_;
+        if (start_ == end_) return;
+        const detail::DecodedHeader header = detail::decode_valid_option_header(start_);
+        const std::byte* value = start_ + header.header_size;
+        current_ = OptionView{
+            OptionNumber{static_cast<std::uint16_t>(to_underlying(current_.number) + header.delta)},
+            {value, header.length}};
+        next_ = value + header.length;
+    }
 
     const std::byte* start_ = nullptr;  // header of the current option, or end
     const std::byte* next_ = nullptr;   // header of the following option
@@ -129,14 +143,21 @@ class MessageView {
     MessageType type() const noexcept { return type_; }
     Code code() const noexcept { return code_; }
     std::uint16_t message_id() const noexcept { return message_id_; }
-    Bytes token() const noexcept { return token_; }
-    Bytes payload() const noexcept { return payload_; }
+    Bytes token() const noexcept { return {data_ + token_begin_, token_length_}; }
+    Bytes payload() const noexcept {
+        return options_end_ == size_ ? Bytes{data_ + size_, std::size_t{0}}
+                                     : Bytes{data_ + options_end_ + 1, size_ - options_end_ - 1u};
+    }
     /// The whole datagram this view was parsed from.
-    Bytes bytes() const noexcept { return datagram_; }
+    Bytes bytes() const noexcept { return {data_, size_}; }
     bool is_empty_message() const noexcept { return code_.is_empty(); }
 
     /// Every option, in ascending number order.
-    OptionRange options() const noexcept;
+    OptionRange options() const noexcept {
+        const std::byte* begin = data_ + options_begin_;
+        const std::byte* end = data_ + options_end_;
+        return {OptionIterator(begin, end, 0), OptionIterator(end, end, 0)};
+    }
     /// Every occurrence of `number` (a contiguous run, since options are sorted).
     OptionRange options(OptionNumber number) const noexcept;
     std::size_t option_count() const noexcept { return option_count_; }
@@ -198,13 +219,16 @@ class MessageView {
   private:
     std::optional<BlockValue> block(OptionNumber number) const noexcept;
 
-    Bytes datagram_;
-    Bytes token_;
-    Bytes options_;  // from the first option header up to the payload marker/end
-    Bytes payload_;
+    // 48 bytes: the datagram and offsets into it.
+    const std::byte* data_ = nullptr;
     std::uint64_t present_mask_ = 0;  // bit n set when option n (< 64) is present
+    std::uint32_t size_ = 0;
+    std::uint32_t token_length_ = 0;
+    std::uint32_t options_begin_ = 0;  // first option header
+    std::uint32_t options_end_ = 0;    // the payload marker, or size_ without payload
     std::uint32_t option_count_ = 0;
     std::uint16_t message_id_ = 0;
+    std::uint8_t token_begin_ = 4;
     MessageType type_ = MessageType::confirmable;
     Code code_;
 };

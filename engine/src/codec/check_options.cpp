@@ -68,6 +68,8 @@ std::string_view describe(ParseErrorKind kind) noexcept {
             return "acknowledgement carrying a request";
         case ParseErrorKind::reset_not_empty:
             return "reset carrying a non-empty code";
+        case ParseErrorKind::datagram_too_large:
+            return "datagram of 4 GiB or more";
     }
     return "unknown parse error";
 }

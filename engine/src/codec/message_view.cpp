@@ -2,7 +2,7 @@
 // Owns every reading rule of RFC 7252 §3/§4.1 and RFC 8974; see coap/message.hpp.
 #include "coap/message.hpp"
 
-#include "option_header.hpp"
+#include "coap/detail/option_header.hpp"
 
 namespace coap {
 namespace {
@@ -18,12 +18,14 @@ Result<MessageView, ParseError> MessageView::parse(Bytes datagram,
     const std::byte* p = datagram.data();
     const std::size_t n = datagram.size();
     if (n < 4) return Err{ParseError{ParseErrorKind::truncated_header, 0}};
+    if (n > 0xfffffffeu) return Err{ParseError{ParseErrorKind::datagram_too_large, 0}};
 
     const std::uint32_t first = byte_at(p, 0);
     if ((first >> 6) != 1) return Err{ParseError{ParseErrorKind::bad_version, 0}};
 
     MessageView view;
-    view.datagram_ = datagram;
+    view.data_ = p;
+    view.size_ = static_cast<std::uint32_t>(n);
     view.type_ = static_cast<MessageType>((first >> 4) & 0x3u);
     view.code_ = Code(static_cast<std::uint8_t>(byte_at(p, 1)));
     view.message_id_ = static_cast<std::uint16_t>((byte_at(p, 2) << 8) | byte_at(p, 3));
@@ -48,7 +50,8 @@ Result<MessageView, ParseError> MessageView::parse(Bytes datagram,
         pos += extension;
     }
     if (n - pos < token_length) return fail(ParseErrorKind::truncated_token, pos);
-    view.token_ = datagram.subspan(pos, token_length);
+    view.token_begin_ = static_cast<std::uint8_t>(pos);
+    view.token_length_ = static_cast<std::uint32_t>(token_length);
     pos += token_length;
 
     // Code and type combinations (§3, §4.1–§4.3).
@@ -60,8 +63,7 @@ Result<MessageView, ParseError> MessageView::parse(Bytes datagram,
         if (view.type_ == MessageType::non_confirmable) {
             return fail(ParseErrorKind::empty_non_confirmable, 0);
         }
-        view.options_ = datagram.subspan(pos, 0);
-        view.payload_ = datagram.subspan(pos, 0);
+        view.options_begin_ = view.options_end_ = view.size_;
         return view;
     }
     if (view.type_ == MessageType::reset) return fail(ParseErrorKind::reset_not_empty, 1);
@@ -70,7 +72,7 @@ Result<MessageView, ParseError> MessageView::parse(Bytes datagram,
     }
 
     // Options (§3.1) up to the payload marker.
-    const std::size_t options_begin = pos;
+    view.options_begin_ = static_cast<std::uint32_t>(pos);
     std::size_t options_end = n;
     std::uint32_t number = 0;
     std::uint32_t count = 0;
@@ -80,27 +82,28 @@ Result<MessageView, ParseError> MessageView::parse(Bytes datagram,
         if (header == 0xffu) {
             if (pos + 1 == n) return fail(ParseErrorKind::empty_payload, pos);
             options_end = pos;
-            view.payload_ = datagram.subspan(pos + 1);
             break;
         }
         const std::size_t header_at = pos++;
         std::uint32_t delta = header >> 4;
         std::uint32_t length = header & 0x0fu;
-        if (delta == 15) return fail(ParseErrorKind::reserved_option_delta, header_at);
-        if (length == 15) return fail(ParseErrorKind::reserved_option_length, header_at);
-        if (delta >= 13) {
-            const std::size_t extension = delta == 13 ? 1 : 2;
-            if (n - pos < extension) return fail(ParseErrorKind::truncated_option, header_at);
-            delta = delta == 13 ? byte_at(p, pos) + 13u
-                                : ((byte_at(p, pos) << 8) | byte_at(p, pos + 1)) + 269u;
-            pos += extension;
-        }
-        if (length >= 13) {
-            const std::size_t extension = length == 13 ? 1 : 2;
-            if (n - pos < extension) return fail(ParseErrorKind::truncated_option, header_at);
-            length = length == 13 ? byte_at(p, pos) + 13u
-                                  : ((byte_at(p, pos) << 8) | byte_at(p, pos + 1)) + 269u;
-            pos += extension;
+        if (delta >= 13 || length >= 13) {
+            if (delta == 15) return fail(ParseErrorKind::reserved_option_delta, header_at);
+            if (length == 15) return fail(ParseErrorKind::reserved_option_length, header_at);
+            if (delta >= 13) {
+                const std::size_t extension = delta == 13 ? 1 : 2;
+                if (n - pos < extension) return fail(ParseErrorKind::truncated_option, header_at);
+                delta = delta == 13 ? byte_at(p, pos) + 13u
+                                    : ((byte_at(p, pos) << 8) | byte_at(p, pos + 1)) + 269u;
+                pos += extension;
+            }
+            if (length >= 13) {
+                const std::size_t extension = length == 13 ? 1 : 2;
+                if (n - pos < extension) return fail(ParseErrorKind::truncated_option, header_at);
+                length = length == 13 ? byte_at(p, pos) + 13u
+                                      : ((byte_at(p, pos) << 8) | byte_at(p, pos + 1)) + 269u;
+                pos += extension;
+            }
         }
         number += delta;
         if (number > 0xffffu) return fail(ParseErrorKind::option_number_overflow, header_at);
@@ -109,37 +112,14 @@ Result<MessageView, ParseError> MessageView::parse(Bytes datagram,
         ++count;
         if (number < 64) mask |= std::uint64_t{1} << number;
     }
-    view.options_ = datagram.subspan(options_begin, options_end - options_begin);
-    if (options_end == n) view.payload_ = datagram.subspan(n, 0);
+    view.options_end_ = static_cast<std::uint32_t>(options_end);
     view.option_count_ = count;
     view.present_mask_ = mask;
     return view;
 }
 
-OptionIterator::OptionIterator(const std::byte* cursor, const std::byte* end,
-                               std::uint16_t previous) noexcept
-    : start_(cursor), next_(cursor), end_(end), current_{OptionNumber{previous}, {}} {
-    decode_next();
-}
-
-void OptionIterator::decode_next() noexcept {
-    start_ = next_;
-    if (start_ == end_) return;
-    const detail::DecodedHeader header = detail::decode_valid_option_header(start_);
-    const auto number = static_cast<std::uint16_t>(to_underlying(current_.number) + header.delta);
-    const std::byte* value = start_ + header.header_size;
-    current_ = OptionView{OptionNumber{number}, {value, header.length}};
-    next_ = value + header.length;
-}
-
-OptionRange MessageView::options() const noexcept {
-    const std::byte* begin = options_.data();
-    const std::byte* end = begin + options_.size();
-    return {OptionIterator(begin, end, 0), OptionIterator(end, end, 0)};
-}
-
 OptionRange MessageView::options(OptionNumber number) const noexcept {
-    const std::byte* end = options_.data() + options_.size();
+    const std::byte* end = data_ + options_end_;
     const OptionIterator none(end, end, 0);
     const auto wanted = to_underlying(number);
     if (wanted < 64 && (present_mask_ & (std::uint64_t{1} << wanted)) == 0) return {none, none};

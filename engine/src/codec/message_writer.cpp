@@ -2,7 +2,7 @@
 // in-place insertion, payload; bounds-checked against the caller's buffer.
 #include "coap/message_writer.hpp"
 
-#include "option_header.hpp"
+#include "coap/detail/option_header.hpp"
 
 #include <cstring>
 
@@ -130,8 +130,30 @@ MessageWriter& MessageWriter::option(OptionNumber number, std::string_view value
 }
 
 MessageWriter& MessageWriter::option_uint(OptionNumber number, std::uint32_t value) noexcept {
-    const EncodedUint encoded = encode_uint(value);
-    return option(number, encoded.view());
+    const std::uint16_t n = to_underlying(number);
+    if (failed_ || n < last_number_ || has_payload_) {
+        const EncodedUint encoded = encode_uint(value);
+        return option(number, encoded.view());
+    }
+    // Fast path: the minimal big-endian bytes go straight into the buffer.
+    const std::uint32_t length = value == 0           ? 0
+                                 : value < 0x100u     ? 1
+                                 : value < 0x10000u   ? 2
+                                 : value < 0x1000000u ? 3
+                                                      : 4;
+    const auto delta = static_cast<std::uint32_t>(n - last_number_);
+    const std::size_t needed = detail::option_header_size(delta, length) + length;
+    if (buffer_.size() - size_ < needed) {
+        fail(WriteError::buffer_too_small);
+        return *this;
+    }
+    std::byte* out = detail::write_option_header(buffer_.data() + size_, delta, length);
+    for (std::uint32_t i = 0; i < length; ++i)
+        out[i] = static_cast<std::byte>(value >> (8u * (length - 1u - i)));
+    size_ += needed;
+    options_end_ = size_;
+    last_number_ = n;
+    return *this;
 }
 
 MessageWriter& MessageWriter::payload(gsl::span<const std::byte> bytes) noexcept {

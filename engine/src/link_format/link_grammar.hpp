@@ -11,6 +11,8 @@
 
 namespace coap::link_grammar {
 
+constexpr std::size_t npos = std::string_view::npos;
+
 constexpr bool is_alpha(char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -31,23 +33,7 @@ constexpr unsigned char byte(char c) noexcept {
 
 /// attr-char (RFC 8187 §3.2.1): the characters of a parmname and of value-chars.
 constexpr bool is_attr_char(char c) noexcept {
-    switch (c) {
-        case '!':
-        case '#':
-        case '$':
-        case '&':
-        case '+':
-        case '-':
-        case '.':
-        case '^':
-        case '_':
-        case '`':
-        case '|':
-        case '~':
-            return true;
-        default:
-            return is_alpha(c) || is_digit(c);
-    }
+    return is_alpha(c) || is_digit(c) || std::string_view("!#$&+-.^_`|~").find(c) != npos;
 }
 
 /// ptokenchar (RFC 6690 §2): VCHAR except DQUOTE, ',', ';' and '\'.
@@ -68,33 +54,8 @@ constexpr bool is_quoted_pair_char(char c) noexcept {
 /// The characters of a URI-reference (RFC 3986) other than '%': unreserved,
 /// gen-delims and sub-delims.
 constexpr bool is_uri_char(char c) noexcept {
-    switch (c) {
-        case '-':
-        case '.':
-        case '_':
-        case '~':  // unreserved
-        case ':':
-        case '/':
-        case '?':
-        case '#':
-        case '[':
-        case ']':
-        case '@':  // gen-delims
-        case '!':
-        case '$':
-        case '&':
-        case '\'':
-        case '(':
-        case ')':
-        case '*':  // sub-delims
-        case '+':
-        case ',':
-        case ';':
-        case '=':
-            return true;
-        default:
-            return is_alpha(c) || is_digit(c);
-    }
+    constexpr std::string_view others = "-._~:/?#[]@!$&'()*+,;=";  // unreserved, gen-, sub-delims
+    return is_alpha(c) || is_digit(c) || others.find(c) != npos;
 }
 
 constexpr bool is_space(char c, bool line_breaks) noexcept {

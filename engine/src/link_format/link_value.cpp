@@ -176,24 +176,8 @@ namespace {
 
 // mime-charsetc (RFC 8187 §3.2.1).
 bool is_charset_char(char c) noexcept {
-    switch (c) {
-        case '!':
-        case '#':
-        case '$':
-        case '%':
-        case '&':
-        case '+':
-        case '-':
-        case '^':
-        case '_':
-        case '`':
-        case '{':
-        case '}':
-        case '~':
-            return true;
-        default:
-            return link_grammar::is_alpha(c) || link_grammar::is_digit(c);
-    }
+    return link_grammar::is_alpha(c) || link_grammar::is_digit(c) ||
+           std::string_view("!#$%&+-^_`{}~").find(c) != std::string_view::npos;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // option_header.hpp — encoding and decoding of the option header (delta and
 // length nibbles with their 1- or 2-byte extensions, RFC 7252 §3.1).
-// Internal to the codec: shared by MessageView, OptionIterator and MessageWriter.
+// A detail header: shared by MessageView, OptionIterator (inline, for speed) and
+// MessageWriter. Not part of the supported API.
 #pragma once
 
 #include <cstddef>
@@ -52,6 +53,8 @@ struct DecodedHeader {
 /// Decodes a header known to be well formed (already validated by parse).
 inline DecodedHeader decode_valid_option_header(const std::byte* p) noexcept {
     const auto first = std::to_integer<std::uint32_t>(p[0]);
+    if (first < 0xd0u && (first & 0x0fu) < 13u)
+        return {first >> 4, first & 0x0fu, 1};  // the common case
     std::size_t pos = 1;
     auto extend = [&](std::uint32_t nibble) noexcept {
         if (nibble == 13) return std::to_integer<std::uint32_t>(p[pos++]) + 13u;
