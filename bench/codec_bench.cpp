@@ -2,9 +2,10 @@
 // each with the heap allocations it makes per iteration as `allocs_per_iter`.
 #include "codec_bench.hpp"
 
-#include "alloc_counter.hpp"
+#include "alloc_window.hpp"
 #include "cobalt_codec.hpp"
 #include "libcoap_codec.hpp"
+#include "ratio_report.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -16,23 +17,6 @@
 
 namespace bench {
 namespace {
-
-/// Counts the allocations made between its construction and report().
-class AllocationWindow {
-  public:
-    AllocationWindow() noexcept : start_(alloc_counter::allocations()) {}
-
-    void report(benchmark::State& state) const {
-        const std::uint64_t made = alloc_counter::allocations() - start_;
-        state.counters[allocs_counter_name] =
-            alloc_counter::available()
-                ? benchmark::Counter(static_cast<double>(made), benchmark::Counter::kAvgIterations)
-                : benchmark::Counter(-1.0);  // not measured in this build
-    }
-
-  private:
-    std::uint64_t start_;
-};
 
 // Placement: a datagram that straddles a 4 KiB page is slower to copy or write
 // (libcoap's small_get parse varied by ~20% with the heap's history, e.g. with
@@ -144,11 +128,6 @@ void write_libcoap(benchmark::State& state, const Sample& sample, std::size_t me
 }
 
 }  // namespace
-
-std::string benchmark_name(const std::string& operation, const std::string& sample,
-                           const std::string& library) {
-    return operation + "/" + sample + "/" + library;
-}
 
 void register_codec_benchmarks(const std::vector<Sample>& all,
                                const std::vector<ByteVector>& encodings) {

@@ -17,8 +17,4 @@ namespace bench {
 bool verify_codecs(const std::vector<Sample>& all, std::vector<ByteVector>& encodings,
                    std::ostream& err);
 
-/// When allocation counting is available: it must see both operator new and
-/// libcoap's own malloc (one PDU allocation), or every "0 allocs" is worthless.
-bool verify_alloc_counter(std::ostream& err);
-
 }  // namespace bench

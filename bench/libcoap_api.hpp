@@ -1,6 +1,7 @@
 // bench/libcoap_api.hpp — the single place that includes libcoap's C headers
-// (with their warnings silenced) and declares the two libcoap-internal PDU
-// functions the write benchmark needs. Include it from libcoap_codec.cpp only.
+// (with their warnings silenced), declares the two libcoap-internal PDU
+// functions the write benchmark needs, and starts libcoap quietly. Include it
+// from the libcoap_*.cpp files only.
 #pragma once
 
 #pragma GCC diagnostic push
@@ -23,3 +24,18 @@ extern "C" {
 void coap_pdu_clear(coap_pdu_t* pdu, std::size_t size);
 std::size_t coap_pdu_encode_header(coap_pdu_t* pdu, coap_proto_t proto);
 }
+
+namespace bench {
+
+/// coap_startup() once, and libcoap's log level lowered so that it prints nothing.
+inline void start_libcoap() {
+    static const bool started = [] {
+        coap_startup();
+        coap_set_log_level(LOG_EMERG);
+        coap_dtls_set_log_level(LOG_EMERG);
+        return true;
+    }();
+    (void)started;
+}
+
+}  // namespace bench

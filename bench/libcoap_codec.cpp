@@ -26,13 +26,7 @@ constexpr std::size_t udp_header_size = 4;
 }  // namespace
 
 void startup() {
-    static const bool started = [] {
-        coap_startup();
-        coap_set_log_level(LOG_EMERG);
-        coap_dtls_set_log_level(LOG_EMERG);
-        return true;
-    }();
-    (void)started;
+    start_libcoap();
 }
 
 Pdu::Pdu(std::size_t max_size)

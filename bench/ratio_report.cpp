@@ -1,8 +1,8 @@
 // bench/ratio_report.cpp — the collecting reporter and the ratio table
-// (libcoap ns/op ÷ cobalt ns/op per sample and operation).
+// (libcoap ns/op ÷ cobalt ns/op per subject and operation).
 #include "ratio_report.hpp"
 
-#include "codec_bench.hpp"
+#include "alloc_window.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -13,7 +13,9 @@ namespace {
 
 Measurement measurement_of(const benchmark::BenchmarkReporter::Run& run) {
     Measurement m;
-    m.ns_per_op = run.GetAdjustedRealTime() * 1e9 / benchmark::GetTimeUnitMultiplier(run.time_unit);
+    // CPU time of the benchmark thread: on a shared machine, wall time also counts
+    // the moments other processes held the core (seen as 30% swings in one run).
+    m.ns_per_op = run.GetAdjustedCPUTime() * 1e9 / benchmark::GetTimeUnitMultiplier(run.time_unit);
     const auto counter = run.counters.find(allocs_counter_name);
     if (counter != run.counters.end()) m.allocs_per_iter = counter->second.value;
     return m;
@@ -86,12 +88,18 @@ void CollectingReporter::Finalize() {
     }
 }
 
+std::string benchmark_name(const std::string& operation, const std::string& subject,
+                           const std::string& library) {
+    return operation + "/" + subject + "/" + library;
+}
+
 std::optional<double> RatioRow::ratio() const {
     if (!libcoap || !cobalt || cobalt->ns_per_op <= 0) return std::nullopt;
     return libcoap->ns_per_op / cobalt->ns_per_op;
 }
 
-std::vector<RatioRow> ratio_rows(const std::vector<Sample>& all,
+std::vector<RatioRow> ratio_rows(const std::vector<Subject>& subjects,
+                                 const std::vector<std::string>& operations,
                                  const std::map<std::string, Measurement>& results) {
     auto find = [&](const std::string& name) -> std::optional<Measurement> {
         const auto it = results.find(name);
@@ -99,34 +107,36 @@ std::vector<RatioRow> ratio_rows(const std::vector<Sample>& all,
         return it->second;
     };
     std::vector<RatioRow> rows;
-    for (const char* operation : {"parse", "write"}) {
-        for (const Sample& sample : all) {
+    for (const std::string& operation : operations) {
+        for (const Subject& subject : subjects) {
             RatioRow row;
-            row.sample = sample.name;
+            row.subject = subject.name;
             row.operation = operation;
-            row.libcoap = find(benchmark_name(operation, sample.name, "libcoap"));
-            row.cobalt = find(benchmark_name(operation, sample.name, "cobalt"));
+            row.libcoap = find(benchmark_name(operation, subject.name, "libcoap"));
+            row.cobalt = find(benchmark_name(operation, subject.name, "cobalt"));
             rows.push_back(std::move(row));
         }
     }
     return rows;
 }
 
-void print_ratio_table(std::ostream& out, const std::vector<Sample>& all,
-                       const std::vector<RatioRow>& rows, bool markdown) {
-    const std::vector<std::string> header = {"message",         "op",
+void print_ratio_table(std::ostream& out, const std::string& subject_title,
+                       const std::vector<Subject>& subjects, const std::vector<RatioRow>& rows,
+                       bool markdown) {
+    const std::vector<std::string> header = {subject_title,     "op",
                                              "libcoap ns/op",   "cobalt ns/op",
                                              "libcoap/cobalt",  "allocs/op libcoap",
                                              "allocs/op cobalt"};
     std::vector<std::vector<std::string>> cells;
     for (const RatioRow& row : rows) {
         if (!row.libcoap && !row.cobalt) continue;  // filtered out
-        cells.push_back({row.sample, row.operation, ns_text(row.libcoap), ns_text(row.cobalt),
+        cells.push_back({row.subject, row.operation, ns_text(row.libcoap), ns_text(row.cobalt),
                          ratio_text(row), allocs_text(row.libcoap), allocs_text(row.cobalt)});
     }
 
     if (markdown) {
-        out << "| Message | Operation | libcoap ns/op | cobalt ns/op | libcoap / cobalt | "
+        out << "| " << subject_title
+            << " | Operation | libcoap ns/op | cobalt ns/op | libcoap / cobalt | "
                "allocs/op libcoap | allocs/op cobalt |\n"
                "|---|---|--:|--:|--:|--:|--:|\n";
         for (const auto& line : cells) {
@@ -136,8 +146,8 @@ void print_ratio_table(std::ostream& out, const std::vector<Sample>& all,
             out << "\n";
         }
         out << "\n";
-        for (const Sample& sample : all)
-            out << "- `" << sample.name << "`: " << sample.description << "\n";
+        for (const Subject& subject : subjects)
+            out << "- `" << subject.name << "`: " << subject.description << "\n";
         return;
     }
 
@@ -166,12 +176,12 @@ bool parse_speedup_met(const std::vector<RatioRow>& rows, double minimum, std::o
         ++checked;
         const std::optional<double> r = row.ratio();
         if (!r) {
-            err << "parse/" << row.sample
+            err << "parse/" << row.subject
                 << ": no ratio (filtered out or failed), required at least "
                 << format("%.2f", minimum) << "\n";
             met = false;
         } else if (*r < minimum) {
-            err << "parse/" << row.sample << ": libcoap/cobalt " << format("%.2f", *r)
+            err << "parse/" << row.subject << ": libcoap/cobalt " << format("%.2f", *r)
                 << " is below the required " << format("%.2f", minimum) << "\n";
             met = false;
         }

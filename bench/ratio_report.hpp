@@ -2,8 +2,6 @@
 // reporter prints them, then turns them into the libcoap/cobalt ratio table.
 #pragma once
 
-#include "codec_samples.hpp"
-
 #include <benchmark/benchmark.h>
 
 #include <iosfwd>
@@ -13,6 +11,16 @@
 #include <vector>
 
 namespace bench {
+
+/// What one row of the table is about: a sample message, a URI...
+struct Subject {
+    std::string name;         ///< short, used in benchmark names: "small_get"
+    std::string description;  ///< one line for the Markdown legend
+};
+
+/// Benchmark name: "<operation>/<subject>/<library>", e.g. "parse/small_get/cobalt".
+std::string benchmark_name(const std::string& operation, const std::string& subject,
+                           const std::string& library);
 
 /// One benchmark's figures: the median over repetitions when there are
 /// several, else the single run.
@@ -49,8 +57,8 @@ class CollectingReporter final : public benchmark::BenchmarkReporter {
 
 /// One line of the ratio table.
 struct RatioRow {
-    std::string sample;
-    std::string operation;  ///< "parse" or "write"
+    std::string subject;
+    std::string operation;  ///< "parse", "write", "options"...
     std::optional<Measurement> libcoap;
     std::optional<Measurement> cobalt;
 
@@ -58,12 +66,16 @@ struct RatioRow {
     std::optional<double> ratio() const;
 };
 
-std::vector<RatioRow> ratio_rows(const std::vector<Sample>& all,
+/// One row per operation and subject, operations outermost, both in the order given.
+std::vector<RatioRow> ratio_rows(const std::vector<Subject>& subjects,
+                                 const std::vector<std::string>& operations,
                                  const std::map<std::string, Measurement>& results);
 
-/// The table as aligned text, or as Markdown (followed by the sample legend).
-void print_ratio_table(std::ostream& out, const std::vector<Sample>& all,
-                       const std::vector<RatioRow>& rows, bool markdown);
+/// The table as aligned text, or as Markdown (followed by the subject legend).
+/// `subject_title` heads the first column ("Message", "URI").
+void print_ratio_table(std::ostream& out, const std::string& subject_title,
+                       const std::vector<Subject>& subjects, const std::vector<RatioRow>& rows,
+                       bool markdown);
 
 /// True when every parse row that ran has a ratio of at least `minimum`. Rows
 /// filtered out entirely are not checked; a row with only one side measured,

@@ -340,6 +340,7 @@ void check_misuse(const Case& c, std::size_t buffer_size, unsigned which) {
         w.option_uint(OptionNumber::uri_port, 5683).payload("x");
         FUZZ_REQUIRE(!w.ok() && w.finish().error() == coap::WriteError::token_too_long);
         FUZZ_REQUIRE(w.size() == 0 && untouched(buffer, 0));
+        FUZZ_REQUIRE(!coap::describe(w.finish().error()).empty());
     } else if (which == 2) {
         // Over 65804 token bytes even with RFC 8974.
         const std::vector<std::byte> token(65535 + 270, std::byte{0x42});
@@ -348,6 +349,7 @@ void check_misuse(const Case& c, std::size_t buffer_size, unsigned which) {
                               c.message_id, view_of(token), coap::WriteOptions{true});
         FUZZ_REQUIRE(!w.ok() && w.finish().error() == coap::WriteError::token_too_long);
         FUZZ_REQUIRE(w.size() == 0 && untouched(buffer, 0));
+        FUZZ_REQUIRE(!coap::describe(w.finish().error()).empty());
     } else if (which == 3) {
         // An option value over 65804 bytes, added after the case's own operations.
         const std::vector<std::byte> value(65535 + 270, std::byte{0x43});
@@ -361,6 +363,7 @@ void check_misuse(const Case& c, std::size_t buffer_size, unsigned which) {
         FUZZ_REQUIRE(!w.ok() && w.size() == before && untouched(buffer, before));
         FUZZ_REQUIRE(w.finish().error() == (fitted ? coap::WriteError::option_too_long
                                                    : coap::WriteError::buffer_too_small));
+        FUZZ_REQUIRE(!coap::describe(w.finish().error()).empty());
     }
 }
 
@@ -427,6 +430,7 @@ void roundtrip_structured(const std::uint8_t* data, std::size_t size) {
     over.commit_payload(over.payload_space().size() + 1);
     FUZZ_REQUIRE(!over.ok());
     FUZZ_REQUIRE(over.finish().error() == coap::WriteError::payload_committed);
+    FUZZ_REQUIRE(!coap::describe(over.finish().error()).empty());
     FUZZ_REQUIRE(untouched(buffer, w.size()));
 
     const auto parsed = coap::MessageView::parse(w.written(), coap::ParseOptions{c.extended});

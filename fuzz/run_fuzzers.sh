@@ -34,6 +34,8 @@ if [ ! -f "$build_dir/build.ninja" ]; then
         -Dtests=false -Dbenchmarks=disabled -Dcli=false || exit 2
 fi
 build_dir=$(cd "$build_dir" && pwd)
+# Regenerate first when meson.build files changed, so introspection is current.
+ninja -C "$build_dir" build.ninja >/dev/null || exit 2
 
 # name<TAB>executable for every target of fuzz/meson.build, and the fuzzing option.
 introspect() {

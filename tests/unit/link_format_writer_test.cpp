@@ -4,32 +4,14 @@
 // that parsing, filtering and writing allocate nothing (operator new is counted).
 #include "coap/link_format.hpp"
 
+#include "allocation_counter.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
-
-namespace {
-std::atomic<long> allocations{0};
-}
-
-void* operator new(std::size_t size) {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-// Out of line, so that no call site sees free() paired with operator new.
-[[gnu::noinline]] void operator delete(void* p) noexcept {
-    std::free(p);
-}
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
 
 namespace coap {
 namespace {
@@ -223,7 +205,7 @@ TEST(ZeroAllocation, ParseFilterAndWriteAllocateNothing) {
     std::array<char, 64> scratch{};
     const std::string document =
         std::string(anchor_example) + R"(,</b>;title*=UTF-8'de'n%c3%a4chstes%20Kapitel;t="a\"b")";
-    const long before = allocations.load();
+    const long before = test::allocations_so_far();
     std::size_t checksum = 0;
     for (int i = 0; i < 200; ++i) {
         LinkFormatParser parser(document);
@@ -246,7 +228,7 @@ TEST(ZeroAllocation, ParseFilterAndWriteAllocateNothing) {
         w.extended_attribute("title", "x y", "en");
         checksum += w.finish().value();
     }
-    EXPECT_EQ(allocations.load() - before, 0);
+    EXPECT_EQ(test::allocations_so_far() - before, 0);
     EXPECT_GT(checksum, 0u);
 }
 

@@ -2,6 +2,8 @@
 // registry, with CLI-friendly short names, and look-ups both ways.
 #include "coap/content_format.hpp"
 
+#include "coap/detail/ascii.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -71,10 +73,6 @@ constexpr bool ascending() {
 }
 static_assert(ascending(), "the content-format registry must be sorted by number");
 
-char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 // Compares media types case-insensitively, ignoring blanks after ';'.
 bool same_media_type(std::string_view a, std::string_view b) noexcept {
     std::size_t i = 0;
@@ -89,7 +87,7 @@ bool same_media_type(std::string_view a, std::string_view b) noexcept {
                 ++j;
             continue;
         }
-        if (lower(a[i]) != lower(b[j])) return false;
+        if (detail::to_lower(a[i]) != detail::to_lower(b[j])) return false;
         ++i;
         ++j;
     }

@@ -2,6 +2,8 @@
 // of every registered option cobalt knows (RFC 7252 Table 4 and later RFCs).
 #include "coap/option.hpp"
 
+#include "coap/detail/ascii.hpp"
+
 #include <algorithm>
 
 namespace coap {
@@ -66,15 +68,6 @@ constexpr SmallIndex make_small_index() {
 }
 constexpr SmallIndex small_index = make_small_index();
 
-char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
-}
-
 }  // namespace
 
 const OptionInfo* find_option_info(OptionNumber number) noexcept {
@@ -93,7 +86,7 @@ const OptionInfo* find_option_info(OptionNumber number) noexcept {
 
 const OptionInfo* find_option_info(std::string_view name) noexcept {
     for (const OptionInfo& info : registry) {
-        if (equal_ignoring_case(info.name, name)) return &info;
+        if (detail::equal_ignoring_case(info.name, name)) return &info;
     }
     return nullptr;
 }

@@ -4,6 +4,7 @@
 // never disagree. Never allocates; positions are indexes into the document.
 #pragma once
 
+#include "coap/detail/ascii.hpp"
 #include "coap/link_format.hpp"
 
 #include <cstddef>
@@ -13,19 +14,11 @@ namespace coap::link_grammar {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-constexpr bool is_alpha(char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-constexpr bool is_digit(char c) noexcept {
-    return c >= '0' && c <= '9';
-}
-constexpr bool is_hex(char c) noexcept {
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+using detail::is_alpha;
+using detail::is_digit;
+using detail::is_hex;
 constexpr unsigned hex_value(char c) noexcept {
-    return is_digit(c)              ? static_cast<unsigned>(c - '0')
-           : (c >= 'a' && c <= 'f') ? static_cast<unsigned>(c - 'a' + 10)
-                                    : static_cast<unsigned>(c - 'A' + 10);
+    return static_cast<unsigned>(detail::hex_value(c));
 }
 constexpr unsigned char byte(char c) noexcept {
     return static_cast<unsigned char>(c);
@@ -68,16 +61,8 @@ inline std::size_t skip_space(std::string_view text, std::size_t at, bool line_b
     return at;
 }
 
-constexpr char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
+    return detail::equal_ignoring_case(a, b);
 }
 
 /// Index of the first byte of `target` that cannot be in a URI-reference (a '%' not

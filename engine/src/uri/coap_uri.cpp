@@ -25,10 +25,6 @@ const SchemeRow& row(CoapScheme scheme) noexcept {
     return schemes[static_cast<std::size_t>(scheme)];
 }
 
-char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 }  // namespace
 
 std::string_view scheme_name(CoapScheme scheme) noexcept {
@@ -43,11 +39,7 @@ bool is_secure(CoapScheme scheme) noexcept {
 
 std::optional<CoapScheme> coap_scheme_from_name(std::string_view name) noexcept {
     for (const SchemeRow& candidate : schemes) {
-        if (candidate.name.size() != name.size()) continue;
-        bool same = true;
-        for (std::size_t i = 0; i < name.size() && same; ++i)
-            same = lower(name[i]) == candidate.name[i];
-        if (same) return candidate.scheme;
+        if (detail::equal_ignoring_case(candidate.name, name)) return candidate.scheme;
     }
     return std::nullopt;
 }

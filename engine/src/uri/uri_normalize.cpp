@@ -7,18 +7,6 @@
 namespace coap {
 namespace {
 
-char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
-
 // Copies `text`, upper-casing escape hex and decoding escapes of unreserved
 // characters; `fold_case` lower-cases everything else too (hosts).
 void put_normalized(detail::TextBuffer& out, std::string_view text, bool fold_case) noexcept {
@@ -29,12 +17,12 @@ void put_normalized(detail::TextBuffer& out, std::string_view text, bool fold_ca
                                                          detail::hex_value(text[i + 2]));
             const char decoded = static_cast<char>(byte);
             if (detail::is_unreserved(decoded))
-                out.put(fold_case ? lower(decoded) : decoded);
+                out.put(fold_case ? detail::to_lower(decoded) : decoded);
             else
                 out.put_escape(byte);
             i += 2;
         } else {
-            out.put(fold_case ? lower(c) : c);
+            out.put(fold_case ? detail::to_lower(c) : c);
         }
     }
 }
@@ -50,7 +38,7 @@ std::optional<std::uint16_t> default_port_of_scheme(std::string_view scheme) noe
                                {"coaps+tcp", 5684}, {"coap+ws", 80}, {"coaps+ws", 443},
                                {"http", 80},        {"https", 443}};
     for (const Entry& entry : table) {
-        if (equal_ignoring_case(entry.scheme, scheme)) return entry.port;
+        if (detail::equal_ignoring_case(entry.scheme, scheme)) return entry.port;
     }
     return std::nullopt;
 }
@@ -60,7 +48,7 @@ Result<std::size_t, UriError> normalize(const UriRef& uri, gsl::span<char> buffe
     const std::optional<std::uint16_t> default_port = default_port_of_scheme(uri.scheme());
     if (uri.has_scheme()) {
         for (char c : uri.scheme())
-            out.put(lower(c));
+            out.put(detail::to_lower(c));
         out.put(':');
     }
     if (uri.has_authority()) {

@@ -4,24 +4,14 @@
 // Owns grammar predicates only; never allocates, never touches the OS.
 #pragma once
 
+#include "coap/detail/ascii.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace coap::detail {
 
-constexpr bool is_alpha(char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-constexpr bool is_digit(char c) noexcept {
-    return c >= '0' && c <= '9';
-}
-constexpr bool is_hex(char c) noexcept {
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-constexpr int hex_value(char c) noexcept {
-    return is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
-}
 /// unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"
 constexpr bool is_unreserved(char c) noexcept {
     return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';

@@ -1,12 +1,7 @@
-// bench/bench_main.cpp — the program: takes its own flags out of argv, hands
-// the rest to Google Benchmark, cross-checks both codecs, runs the benchmarks
-// through the collecting reporter, prints the ratio table and applies
-// --require-parse-speedup.
-#include "codec_bench.hpp"
-#include "codec_check.hpp"
-#include "codec_samples.hpp"
-#include "libcoap_codec.hpp"
-#include "ratio_report.hpp"
+// bench/bench_suite.cpp — the runner shared by the benchmark programs: own
+// flags out of argv, the rest to Google Benchmark, the collecting reporter,
+// the ratio table and --require-parse-speedup.
+#include "bench_suite.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -15,16 +10,16 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
 
+namespace bench {
 namespace {
 
 constexpr std::string_view speedup_flag = "--require-parse-speedup=";
 constexpr std::string_view markdown_flag = "--markdown";
 constexpr std::string_view format_flag = "--benchmark_format=";
 constexpr std::string_view warmup_flag = "--benchmark_min_warmup_time=";
+constexpr std::string_view default_warmup_seconds = "0.05";
 
 struct Flags {
     std::optional<double> required_parse_speedup;
@@ -33,19 +28,19 @@ struct Flags {
     bool warmup_given = false;     ///< --benchmark_min_warmup_time given: do not override it
 };
 
-constexpr std::string_view default_warmup_seconds = "0.05";
+const Suite* current_suite = nullptr;  // for the help printer, which takes no argument
 
 void print_help() {
-    std::cout
-        << "codec_bench: cobalt vs libcoap, parse and write, on the same bytes.\n"
-           "  --require-parse-speedup=X  exit 1 unless every parse ratio libcoap/cobalt is >= X\n"
-           "  --markdown                 also print the ratio table as Markdown\n"
-           "Google Benchmark flags:\n";
+    std::cout << current_suite->program << ": " << current_suite->summary << "\n"
+              << "  --require-parse-speedup=X  exit 1 unless every parse ratio libcoap/cobalt "
+                 "is >= X\n"
+                 "  --markdown                 also print the ratio table as Markdown\n"
+                 "Google Benchmark flags:\n";
     benchmark::PrintDefaultHelp();
 }
 
 /// Removes this program's flags from argv; nullopt (after a message) on a bad value.
-std::optional<Flags> take_own_flags(int& argc, char** argv) {
+std::optional<Flags> take_own_flags(const Suite& suite, int& argc, char** argv) {
     Flags flags;
     int kept = 1;
     for (int i = 1; i < argc; ++i) {
@@ -55,8 +50,9 @@ std::optional<Flags> take_own_flags(int& argc, char** argv) {
             char* end = nullptr;
             const double value = std::strtod(text, &end);
             if (end == text || *end != '\0' || !std::isfinite(value) || value <= 0) {
-                std::cerr << "codec_bench: --require-parse-speedup wants a positive ratio, got '"
-                          << text << "'\n";
+                std::cerr << suite.program
+                          << ": --require-parse-speedup wants a positive ratio, got '" << text
+                          << "'\n";
                 return std::nullopt;
             }
             flags.required_parse_speedup = value;
@@ -78,8 +74,9 @@ std::optional<Flags> take_own_flags(int& argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    const std::optional<Flags> flags = take_own_flags(argc, argv);
+int run_suite(const Suite& suite, int argc, char** argv) {
+    current_suite = &suite;
+    const std::optional<Flags> flags = take_own_flags(suite, argc, argv);
     if (!flags) return EXIT_FAILURE;
     // Unless told otherwise, every benchmark gets a short untimed warm-up, so
     // that the first one in the process (a libcoap one) does not pay for cold
@@ -92,43 +89,36 @@ int main(int argc, char** argv) {
     benchmark::Initialize(&arg_count, args.data(), print_help);
     if (benchmark::ReportUnrecognizedArguments(arg_count, args.data())) return EXIT_FAILURE;
 
-    bench::libcoap_codec::startup();
-    const std::vector<bench::Sample>& samples = bench::samples();
-    std::vector<bench::ByteVector> encodings;
-    if (!bench::verify_alloc_counter(std::cerr)) {
-        std::cerr
-            << "codec_bench: allocation counting is broken in this build; nothing was measured\n";
+    if (!suite.prepare(std::cerr)) {
+        std::cerr << suite.program << ": nothing was measured\n";
         return EXIT_FAILURE;
     }
-    if (!bench::verify_codecs(samples, encodings, std::cerr)) {
-        std::cerr
-            << "codec_bench: cobalt and libcoap disagree on the samples; nothing was measured\n";
-        return EXIT_FAILURE;
-    }
-    bench::register_codec_benchmarks(samples, encodings);
 
     const std::unique_ptr<benchmark::BenchmarkReporter> display(
         benchmark::CreateDefaultDisplayReporter());
-    bench::CollectingReporter collector(*display);
+    CollectingReporter collector(*display);
     benchmark::RunSpecifiedBenchmarks(&collector);
     benchmark::Shutdown();
 
-    const std::vector<bench::RatioRow> rows = bench::ratio_rows(samples, collector.results());
+    const std::vector<RatioRow> rows =
+        ratio_rows(suite.subjects, suite.operations, collector.results());
     std::cout.flush();
     std::ostream& table = flags->table_to_stderr ? std::cerr : std::cout;
     if (!collector.results().empty()) {
-        bench::print_ratio_table(table, samples, rows, false);
+        print_ratio_table(table, suite.subject_title, suite.subjects, rows, false);
         if (flags->markdown) {
             table << "\n";
-            bench::print_ratio_table(table, samples, rows, true);
+            print_ratio_table(table, suite.subject_title, suite.subjects, rows, true);
         }
     }
     table.flush();
 
     if (flags->required_parse_speedup &&
-        !bench::parse_speedup_met(rows, *flags->required_parse_speedup, std::cerr)) {
-        std::cerr << "codec_bench: parse speed-up requirement not met\n";
+        !parse_speedup_met(rows, *flags->required_parse_speedup, std::cerr)) {
+        std::cerr << suite.program << ": parse speed-up requirement not met\n";
         return EXIT_FAILURE;
     }
     return EXIT_SUCCESS;
 }
+
+}  // namespace bench
