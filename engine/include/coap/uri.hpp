@@ -311,37 +311,45 @@ constexpr std::optional<UriError> UriRef::parse_authority(std::string_view text,
     auto error = [](UriErrorKind kind, std::size_t at) {
         return UriError{kind, static_cast<std::uint32_t>(at)};
     };
-    const std::string_view authority = text.substr(begin, end - begin);
     std::uint32_t host_begin = begin;
-    if (const std::size_t at = authority.find('@'); at != std::string_view::npos) {
-        const std::string_view userinfo = authority.substr(0, at);
+    std::uint32_t at = begin;
+    while (at < end && text[at] != '@')
+        ++at;
+    if (at < end) {
+        const std::string_view userinfo = text.substr(begin, at - begin);
         if (const std::size_t bad = first_invalid(userinfo, is_userinfo_char);
             bad != userinfo.size()) {
             return error(userinfo[bad] == '%' ? UriErrorKind::bad_percent_encoding
                                               : UriErrorKind::bad_userinfo,
                          begin + bad);
         }
-        out.userinfo_end_ = static_cast<std::uint32_t>(begin + at);
-        host_begin = static_cast<std::uint32_t>(begin + at + 1);
+        out.userinfo_end_ = at;
+        host_begin = at + 1;
     }
     std::uint32_t host_end = 0;
     out.host_text_begin_ = host_begin;
     if (host_begin < end && text[host_begin] == '[') {
-        const std::size_t close = text.substr(0, end).find(']', host_begin);
-        if (close == std::string_view::npos) return error(UriErrorKind::bad_ip_literal, host_begin);
+        std::uint32_t close = host_begin + 1;
+        while (close < end && text[close] != ']')
+            ++close;
+        if (close == end) return error(UriErrorKind::bad_ip_literal, host_begin);
         const std::string_view inside = text.substr(host_begin + 1, close - host_begin - 1);
-        host_end = static_cast<std::uint32_t>(close + 1);
+        host_end = close + 1;
         out.host_begin_ = host_begin + 1;
-        out.host_end_ = static_cast<std::uint32_t>(close);
+        out.host_end_ = close;
         if (is_ipv_future(inside)) {
             out.host_kind_ = HostKind::ipv_future;
         } else {
-            const std::size_t zone = inside.find("%25");
-            const std::string_view address = inside.substr(0, zone);
-            if (!is_ipv6_address(address))
+            std::size_t zone = 0;
+            while (zone < inside.size() && inside[zone] != '%')
+                ++zone;
+            if (zone < inside.size() && inside.substr(zone, 3) != "%25") {
+                return error(UriErrorKind::bad_ip_literal, host_begin + 1);
+            }
+            if (!is_ipv6_address(inside.substr(0, zone)))
                 return error(UriErrorKind::bad_ip_literal, host_begin + 1);
             out.host_kind_ = HostKind::ipv6;
-            if (zone != std::string_view::npos) {
+            if (zone < inside.size()) {
                 const std::string_view zone_id = inside.substr(zone + 3);
                 const std::size_t bad = first_invalid(zone_id, is_unreserved);
                 if (zone_id.empty() || bad != zone_id.size()) {
@@ -349,23 +357,24 @@ constexpr std::optional<UriError> UriRef::parse_authority(std::string_view text,
                 }
                 out.host_end_ = static_cast<std::uint32_t>(host_begin + 1 + zone);
                 out.zone_begin_ = static_cast<std::uint32_t>(host_begin + 1 + zone + 3);
-                out.zone_end_ = static_cast<std::uint32_t>(close);
+                out.zone_end_ = close;
             }
         }
         if (host_end < end && text[host_end] != ':')
             return error(UriErrorKind::bad_ip_literal, host_end);
     } else {
-        const std::size_t colon = text.substr(0, end).find(':', host_begin);
-        host_end = colon == std::string_view::npos ? end : static_cast<std::uint32_t>(colon);
-        const std::string_view host = text.substr(host_begin, host_end - host_begin);
-        if (const std::size_t bad = first_invalid(host, is_reg_name_char); bad != host.size()) {
-            return error(
-                host[bad] == '%' ? UriErrorKind::bad_percent_encoding : UriErrorKind::bad_host,
-                host_begin + bad);
-        }
+        // A reg-name (or IPv4address) is checked while its end is found.
+        const ScanResult host =
+            scan_component(text.substr(0, end), host_begin, uri_unreserved | uri_sub_delim);
+        if (host.bad_escape) return error(UriErrorKind::bad_percent_encoding, host.end);
+        if (host.end < end && text[host.end] != ':') return error(UriErrorKind::bad_host, host.end);
+        host_end = static_cast<std::uint32_t>(host.end);
         out.host_begin_ = host_begin;
         out.host_end_ = host_end;
-        out.host_kind_ = is_ipv4_address(host) ? HostKind::ipv4 : HostKind::reg_name;
+        const std::string_view name = text.substr(host_begin, host_end - host_begin);
+        out.host_kind_ = !name.empty() && is_digit(name[0]) && is_ipv4_address(name)
+                             ? HostKind::ipv4
+                             : HostKind::reg_name;
     }
     out.host_text_end_ = host_end;
     if (host_end < end) {  // text[host_end] == ':'
@@ -389,86 +398,69 @@ constexpr std::optional<UriError> UriRef::parse_into(std::string_view text, UriR
     const auto n = static_cast<std::uint32_t>(text.size());
 
     // Scheme: the text before the first ':' that comes before any '/', '?' or '#'.
-    const std::size_t delimiter = text.find_first_of(":/?#");
     std::uint32_t pos = 0;
-    if (delimiter != std::string_view::npos && text[delimiter] == ':') {
-        const std::string_view scheme = text.substr(0, delimiter);
-        if (scheme.empty() || !is_alpha(scheme[0])) {
-            // Not a scheme: then this is a relative path whose first segment holds ':'.
-            return error(
-                scheme.empty() ? UriErrorKind::bad_scheme : UriErrorKind::colon_in_first_segment,
-                0);
-        }
-        for (std::size_t i = 0; i < scheme.size(); ++i) {
-            if (!is_scheme_char(scheme[i])) {
-                return error(i < scheme.size() && (is_pchar(scheme[i]) || scheme[i] == '%')
+    std::uint32_t delimiter = 0;
+    while (delimiter < n && (uri_class(text[delimiter]) & uri_delimiter) == 0)
+        ++delimiter;
+    if (delimiter < n && text[delimiter] == ':') {
+        if (delimiter == 0) return error(UriErrorKind::bad_scheme, 0);
+        if (!is_alpha(text[0]))
+            return error(UriErrorKind::colon_in_first_segment, 0);  // a relative path then
+        for (std::uint32_t i = 1; i < delimiter; ++i) {
+            if (!is_scheme_char(text[i])) {
+                return error(is_pchar(text[i]) || text[i] == '%'
                                  ? UriErrorKind::colon_in_first_segment
                                  : UriErrorKind::bad_scheme,
                              i);
             }
         }
-        out.scheme_end_ = static_cast<std::uint32_t>(delimiter);
-        pos = static_cast<std::uint32_t>(delimiter + 1);
+        out.scheme_end_ = delimiter;
+        pos = delimiter + 1;
     }
 
-    // Authority.
+    // Authority: up to the next '/', '?' or '#'.
     if (n - pos >= 2 && text[pos] == '/' && text[pos + 1] == '/') {
         const std::uint32_t begin = pos + 2;
-        const std::size_t stop = text.find_first_of("/?#", begin);
-        const std::uint32_t end =
-            stop == std::string_view::npos ? n : static_cast<std::uint32_t>(stop);
+        std::uint32_t end = begin;
+        while (end < n && text[end] != '/' && text[end] != '?' && text[end] != '#')
+            ++end;
         out.authority_begin_ = begin;
         out.authority_end_ = end;
         if (const auto failure = parse_authority(text, begin, end, out)) return failure;
         pos = end;
     }
 
-    // Path.
-    const std::size_t path_stop = text.find_first_of("?#", pos);
-    const std::uint32_t path_end =
-        path_stop == std::string_view::npos ? n : static_cast<std::uint32_t>(path_stop);
+    // Path, checked while it is found.
+    const ScanResult path = scan_component(text, pos, path_classes);
+    if (path.bad_escape) return error(UriErrorKind::bad_percent_encoding, path.end);
+    if (path.end < n && text[path.end] != '?' && text[path.end] != '#')
+        return error(UriErrorKind::bad_path, path.end);
     out.path_begin_ = pos;
-    out.path_end_ = path_end;
-    const std::string_view path = text.substr(pos, path_end - pos);
-    if (const std::size_t bad = first_invalid(path, [](char c) { return is_pchar(c) || c == '/'; });
-        bad != path.size()) {
-        return error(path[bad] == '%' ? UriErrorKind::bad_percent_encoding : UriErrorKind::bad_path,
-                     pos + bad);
-    }
+    out.path_end_ = static_cast<std::uint32_t>(path.end);
     if (!out.has_scheme() && !out.has_authority()) {
-        const std::size_t first_segment_end = path.find('/');
-        if (path.substr(0, first_segment_end).find(':') != std::string_view::npos) {
-            return error(UriErrorKind::colon_in_first_segment, pos + path.find(':'));
+        for (std::uint32_t i = pos; i < path.end && text[i] != '/'; ++i) {
+            if (text[i] == ':') return error(UriErrorKind::colon_in_first_segment, i);
         }
     }
-    pos = path_end;
+    pos = out.path_end_;
 
     // Query.
     if (pos < n && text[pos] == '?') {
-        const std::size_t stop = text.find('#', pos);
-        const std::uint32_t end =
-            stop == std::string_view::npos ? n : static_cast<std::uint32_t>(stop);
+        const ScanResult query = scan_component(text, pos + 1, query_classes);
+        if (query.bad_escape) return error(UriErrorKind::bad_percent_encoding, query.end);
+        if (query.end < n && text[query.end] != '#')
+            return error(UriErrorKind::bad_query, query.end);
         out.query_begin_ = pos + 1;
-        out.query_end_ = end;
-        const std::string_view query = text.substr(pos + 1, end - pos - 1);
-        if (const std::size_t bad = first_invalid(query, is_query_char); bad != query.size()) {
-            return error(
-                query[bad] == '%' ? UriErrorKind::bad_percent_encoding : UriErrorKind::bad_query,
-                pos + 1 + bad);
-        }
-        pos = end;
+        out.query_end_ = static_cast<std::uint32_t>(query.end);
+        pos = out.query_end_;
     }
 
     // Fragment.
     if (pos < n && text[pos] == '#') {
+        const ScanResult fragment = scan_component(text, pos + 1, query_classes);
+        if (fragment.bad_escape) return error(UriErrorKind::bad_percent_encoding, fragment.end);
+        if (fragment.end < n) return error(UriErrorKind::bad_fragment, fragment.end);
         out.fragment_begin_ = pos + 1;
-        const std::string_view fragment = text.substr(pos + 1);
-        if (const std::size_t bad = first_invalid(fragment, is_query_char);
-            bad != fragment.size()) {
-            return error(fragment[bad] == '%' ? UriErrorKind::bad_percent_encoding
-                                              : UriErrorKind::bad_fragment,
-                         pos + 1 + bad);
-        }
     }
     return std::nullopt;
 }

@@ -38,6 +38,7 @@ bool is_secure(CoapScheme scheme) noexcept {
 }
 
 std::optional<CoapScheme> coap_scheme_from_name(std::string_view name) noexcept {
+    if (name.size() < 4 || name.size() > 9 || detail::to_lower(name[0]) != 'c') return std::nullopt;
     for (const SchemeRow& candidate : schemes) {
         if (detail::equal_ignoring_case(candidate.name, name)) return candidate.scheme;
     }

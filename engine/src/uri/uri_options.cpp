@@ -21,7 +21,7 @@ std::uint32_t offset_in(const UriRef& uri, std::string_view part) noexcept {
 std::optional<UriError> emit_decoded(OptionSink& sink, OptionNumber number, const UriRef& uri,
                                      std::string_view encoded, bool lower_case,
                                      std::size_t& count) noexcept {
-    std::array<char, max_option_text> scratch{};
+    std::array<char, max_option_text> scratch;  // NOLINT: written before read
     const auto decoded = percent_decode(encoded, scratch);
     if (!decoded) {
         const UriErrorKind kind = decoded.error().kind == UriErrorKind::buffer_too_small

@@ -12,30 +12,99 @@
 
 namespace coap::detail {
 
-/// unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"
+// One table lookup classifies a character for every URI component (RFC 3986 §2, §3).
+enum : unsigned char {
+    uri_unreserved = 1u << 0,  ///< ALPHA / DIGIT / "-" / "." / "_" / "~"
+    uri_sub_delim = 1u << 1,   ///< "!" / "$" / "&" / "'" / "(" / ")" / "*" / "+" / "," / ";" / "="
+    uri_colon_at = 1u << 2,    ///< ":" / "@" (the rest of pchar)
+    uri_slash = 1u << 3,       ///< "/"
+    uri_question = 1u << 4,    ///< "?"
+    uri_scheme = 1u << 5,      ///< ALPHA / DIGIT / "+" / "-" / "."
+    uri_delimiter = 1u << 6,   ///< ":" / "/" / "?" / "#": what ends a scheme candidate
+    uri_hex = 1u << 7,         ///< HEXDIG
+};
+
+struct UriCharTable {
+    unsigned char classes[256];
+};
+
+constexpr UriCharTable make_uri_char_table() noexcept {
+    UriCharTable t{};
+    for (int c = 0; c < 256; ++c) {
+        const char ch = static_cast<char>(c);
+        unsigned char bits = 0;
+        if (is_alpha(ch) || is_digit(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~')
+            bits |= uri_unreserved;
+        if (std::string_view("!$&'()*+,;=").find(ch) != std::string_view::npos && ch != '\0')
+            bits |= uri_sub_delim;
+        if (ch == ':' || ch == '@') bits |= uri_colon_at;
+        if (ch == '/') bits |= uri_slash;
+        if (ch == '?') bits |= uri_question;
+        if (is_alpha(ch) || is_digit(ch) || ch == '+' || ch == '-' || ch == '.') bits |= uri_scheme;
+        if (ch == ':' || ch == '/' || ch == '?' || ch == '#') bits |= uri_delimiter;
+        if (is_hex(ch)) bits |= uri_hex;
+        t.classes[c] = bits;
+    }
+    return t;
+}
+
+inline constexpr UriCharTable uri_char_table = make_uri_char_table();
+
+constexpr unsigned char uri_class(char c) noexcept {
+    return uri_char_table.classes[static_cast<unsigned char>(c)];
+}
+
+inline constexpr unsigned char pchar_classes = uri_unreserved | uri_sub_delim | uri_colon_at;
+inline constexpr unsigned char path_classes = pchar_classes | uri_slash;
+inline constexpr unsigned char query_classes = pchar_classes | uri_slash | uri_question;
+
 constexpr bool is_unreserved(char c) noexcept {
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+    return (uri_class(c) & uri_unreserved) != 0;
 }
-/// sub-delims = "!" / "$" / "&" / "'" / "(" / ")" / "*" / "+" / "," / ";" / "="
 constexpr bool is_sub_delim(char c) noexcept {
-    return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
-           c == '+' || c == ',' || c == ';' || c == '=';
+    return (uri_class(c) & uri_sub_delim) != 0;
 }
-/// pchar without pct-encoded: unreserved / sub-delims / ":" / "@"
 constexpr bool is_pchar(char c) noexcept {
-    return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '@';
+    return (uri_class(c) & pchar_classes) != 0;
 }
 constexpr bool is_query_char(char c) noexcept {
-    return is_pchar(c) || c == '/' || c == '?';
+    return (uri_class(c) & query_classes) != 0;
 }
 constexpr bool is_userinfo_char(char c) noexcept {
-    return is_unreserved(c) || is_sub_delim(c) || c == ':';
+    return (uri_class(c) & (uri_unreserved | uri_sub_delim)) != 0 || c == ':';
 }
 constexpr bool is_reg_name_char(char c) noexcept {
-    return is_unreserved(c) || is_sub_delim(c);
+    return (uri_class(c) & (uri_unreserved | uri_sub_delim)) != 0;
 }
 constexpr bool is_scheme_char(char c) noexcept {
-    return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.';
+    return (uri_class(c) & uri_scheme) != 0;
+}
+
+/// Where a scan of characters of `classes` (and well-formed "%XX" escapes) stopped,
+/// and whether it stopped at a malformed escape.
+struct ScanResult {
+    std::size_t end;
+    bool bad_escape;
+};
+
+constexpr ScanResult scan_component(std::string_view text, std::size_t pos,
+                                    unsigned char classes) noexcept {
+    const std::size_t n = text.size();
+    while (pos < n) {
+        const char c = text[pos];
+        if ((uri_class(c) & classes) != 0) {
+            ++pos;
+        } else if (c == '%') {
+            if (n - pos < 3 || (uri_class(text[pos + 1]) & uri_hex) == 0 ||
+                (uri_class(text[pos + 2]) & uri_hex) == 0) {
+                return {pos, true};
+            }
+            pos += 3;
+        } else {
+            break;
+        }
+    }
+    return {pos, false};
 }
 
 /// Index of the first character of `text` that is neither allowed by `allowed`
