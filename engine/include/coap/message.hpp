@@ -96,7 +96,7 @@ class OptionIterator {
     const std::byte* position() const noexcept { return start_; }
 
   private:
-    void decode_next() noexcept {
+    COAP_ALWAYS_INLINE void decode_next() noexcept {
         start_ = next_;
         if (start_ == end_) return;
         const detail::DecodedHeader header = detail::decode_valid_option_header(start_);
