@@ -23,16 +23,19 @@ Result<MessageView, ParseError> MessageView::parse(Bytes datagram,
     const std::uint32_t first = byte_at(p, 0);
     if ((first >> 6) != 1) return Err{ParseError{ParseErrorKind::bad_version, 0}};
 
+    // The header fields live in locals (not in `view`) so the error path below does
+    // not pin the whole view in memory while the options are walked.
+    const auto type = static_cast<MessageType>((first >> 4) & 0x3u);
+    const auto message_id = static_cast<std::uint16_t>((byte_at(p, 2) << 8) | byte_at(p, 3));
     MessageView view;
     view.data_ = p;
     view.size_ = static_cast<std::uint32_t>(n);
-    view.type_ = static_cast<MessageType>((first >> 4) & 0x3u);
+    view.type_ = type;
     view.code_ = Code(static_cast<std::uint8_t>(byte_at(p, 1)));
-    view.message_id_ = static_cast<std::uint16_t>((byte_at(p, 2) << 8) | byte_at(p, 3));
+    view.message_id_ = message_id;
 
-    auto fail = [&](ParseErrorKind kind, std::size_t offset) noexcept {
-        return Err{ParseError{kind, static_cast<std::uint32_t>(offset), true, view.type_,
-                              view.message_id_}};
+    auto fail = [type, message_id](ParseErrorKind kind, std::size_t offset) noexcept {
+        return Err{ParseError{kind, static_cast<std::uint32_t>(offset), true, type, message_id}};
     };
 
     // Token (RFC 7252 §3; RFC 8974 §2.1 for TKL 13 and 14).
