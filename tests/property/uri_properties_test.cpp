@@ -65,6 +65,13 @@ rc::Gen<std::string> gen_valid_uri() {
         });
 }
 
+// "." and ".." cannot be path segment values (they are dot segments); the builder
+// refuses them, so raw values get an extra character instead.
+std::string not_a_dot_segment(std::string raw) {
+    if (raw == "." || raw == "..") raw += "x";
+    return raw;
+}
+
 std::string recomposed(const UriRef& u) {
     std::string out;
     if (u.has_scheme()) out += std::string(u.scheme()) + ":";
@@ -135,7 +142,8 @@ RC_GTEST_PROP(UriProperties, ResolutionGivesAnAbsoluteUriWithoutDotSegments, ())
 
 RC_GTEST_PROP(UriProperties, BuilderOutputDecomposesToTheRawValues, ()) {
     // Up to 20 segments and items of up to 40 bytes each: within every option's bounds.
-    const auto raw = rc::gen::resize(40, rc::gen::string<std::string>());
+    const auto raw =
+        rc::gen::map(rc::gen::resize(40, rc::gen::string<std::string>()), not_a_dot_segment);
     const auto segments = *rc::gen::resize(20, rc::gen::container<std::vector<std::string>>(raw));
     const auto items = *rc::gen::resize(20, rc::gen::container<std::vector<std::string>>(raw));
     std::vector<char> buffer(64 * 1024);
@@ -176,12 +184,13 @@ namespace {
 // and composed back on the server side, is the same URI (with a lower-case host,
 // the root path "/" for an empty path, and the default port left out).
 RC_GTEST_PROP(UriProperties, DecompositionThenCompositionIsIdentity, ()) {
-    const auto raw = rc::gen::resize(30, rc::gen::string<std::string>());
+    const auto raw =
+        rc::gen::map(rc::gen::resize(30, rc::gen::string<std::string>()), not_a_dot_segment);
     const auto segments = *rc::gen::resize(10, rc::gen::container<std::vector<std::string>>(raw));
     const auto items = *rc::gen::resize(10, rc::gen::container<std::vector<std::string>>(raw));
     RC_PRE(!(items.size() == 1 && items[0].empty()));  // "?" alone carries no Uri-Query
-    const std::string host =
-        *rc::gen::element<std::string>("example.org", "h-1.example", "%", "a b");
+    const std::string host = *rc::gen::element<std::string>(
+        "example.org", "h-1.example", "caf\xc3\xa9.example");  // hosts §6.5 composes back
     const std::uint16_t port = *rc::gen::element<std::uint16_t>(5683, 61616, 1);
     std::vector<char> built(8 * 1024);
     UriBuilder builder(built);

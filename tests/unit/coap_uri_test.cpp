@@ -204,3 +204,53 @@ TEST(Rfc7252Section5_10_2, ProxySchemeForm) {
 
 }  // namespace
 }  // namespace coap
+
+namespace coap {
+namespace {
+
+// Found in review (each was a bug):
+
+TEST(Rfc7252Section6_4, DotSegmentsAreResolvedFirst) {
+    EXPECT_EQ(decomposed("coap://h/a/../b"), (Options{"3=h", "11=b"}));
+    EXPECT_EQ(decomposed("coap://h/./x/."), (Options{"3=h", "11=x", "11="}));
+    EXPECT_EQ(decomposed("coap://h/%2E%2e/x/%2e"), (Options{"3=h", "11=x", "11="}));
+    EXPECT_EQ(decomposed("coap://h/a/.."), (Options{"3=h"}));
+    EXPECT_EQ(decomposed("coap://h/a..b/.c"),
+              (Options{"3=h", "11=a..b", "11=.c"}));  // not dot segments
+}
+
+TEST(Rfc7252Section6_1, UserinfoIsNotPartOfACoapUri) {
+    const auto uri = CoapUri::parse("coap://user@h/x");
+    EXPECT_EQ(uri.error().kind, UriErrorKind::userinfo_not_allowed);
+    EXPECT_EQ(uri.error().offset, 7u);
+}
+
+TEST(Rfc3986Section3_2_3, PortsWithLeadingZeros) {
+    const auto uri = CoapUri::parse("coap://h:0005683/x");
+    ASSERT_TRUE(uri.ok());
+    EXPECT_EQ(uri->port(), 5683);
+    EXPECT_EQ(decomposed("coap://h:0005683/x"), (Options{"3=h", "11=x"}));
+}
+
+TEST(Rfc7252Section6_5, UriHostIsCheckedAndIpLiteralsPassThrough) {
+    auto compose_with_host = [](std::string_view host) -> std::string {
+        std::array<std::byte, 128> buffer{};
+        MessageWriter writer(buffer, MessageType::confirmable, codes::get, 1);
+        writer.option(OptionNumber::uri_host, host).option(OptionNumber::uri_path, "x");
+        const auto view =
+            MessageView::parse(gsl::span<const std::byte>(buffer.data(), writer.size()));
+        std::array<char, 128> out{};
+        const auto text = compose_request_uri(*view, {CoapScheme::coap, "192.0.2.1", 5683}, out);
+        return text.ok() ? std::string(*text)
+                         : std::string("error: ") + std::string(describe(text.error().kind));
+    };
+    EXPECT_EQ(compose_with_host("[::1]"), "coap://[::1]/x");
+    EXPECT_EQ(compose_with_host("[fe80::1%25eth0]"), "coap://[fe80::1%25eth0]/x");
+    EXPECT_EQ(compose_with_host("caf\xc3\xa9.example"), "coap://caf%C3%A9.example/x");
+    EXPECT_EQ(compose_with_host("a b"), "error: character not allowed in a host name");
+    EXPECT_EQ(compose_with_host("[zz]"), "error: malformed IP literal");
+    EXPECT_EQ(compose_with_host("h:1"), "error: character not allowed in a host name");
+}
+
+}  // namespace
+}  // namespace coap

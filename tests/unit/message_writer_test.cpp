@@ -231,8 +231,9 @@ TEST(MessageWriter, ErrorsAreStickyAndDescribed) {
     EXPECT_FALSE(w.ok());
     EXPECT_EQ(w.size(), 4u);
     EXPECT_EQ(w.finish().error(), WriteError::buffer_too_small);
-    for (WriteError e : {WriteError::buffer_too_small, WriteError::token_too_long,
-                         WriteError::option_too_long, WriteError::payload_committed}) {
+    for (WriteError e :
+         {WriteError::buffer_too_small, WriteError::token_too_long, WriteError::option_too_long,
+          WriteError::payload_committed, WriteError::aliased_value}) {
         EXPECT_NE(describe(e), "unknown write error");
     }
 }
@@ -243,6 +244,33 @@ TEST(MessageWriter, OptionValueTooLong) {
     MessageWriter w(buffer, MessageType::confirmable, codes::get, 1);
     w.option(OptionNumber{65000}, value);
     EXPECT_EQ(w.finish().error(), WriteError::option_too_long);
+}
+
+}  // namespace
+}  // namespace coap
+
+namespace coap {
+namespace {
+
+// Found in review: a value that lives in the writer's own buffer (here the payload
+// written before) must survive an insertion that shifts it.
+TEST(MessageWriter, InsertedValueFromTheSameBufferSurvivesTheShift) {
+    std::array<std::byte, 64> buffer{};
+    MessageWriter w(buffer, MessageType::confirmable, codes::post, 1);
+    w.option(OptionNumber::uri_path, "xyz").payload("HELLO");
+    const gsl::span<const std::byte> hello = w.written().last(5);
+    w.option(OptionNumber::uri_host, hello);  // inserted before Uri-Path: the payload moves
+    const auto view =
+        MessageView::parse(gsl::span<const std::byte>(buffer.data(), w.finish().value()));
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(view->uri_host(), "HELLO");
+    EXPECT_EQ(view->uri_path().begin()->as_string(), "xyz");
+    // A value that straddles the bytes an insertion rewrites is refused, not corrupted.
+    std::array<std::byte, 64> other{};
+    MessageWriter v(other, MessageType::confirmable, codes::post, 1);
+    v.option(OptionNumber::uri_path, "abc");
+    v.option(OptionNumber::uri_host, v.written().subspan(3, 3));  // the Uri-Path header and value
+    EXPECT_EQ(v.finish().error(), WriteError::aliased_value);
 }
 
 }  // namespace

@@ -89,6 +89,10 @@ TEST(UriBuilder, RejectsMisuse) {
     EXPECT_EQ(*UriBuilder(out).scheme("coap").host("h").path_segment("").path_segment("x").finish(),
               "coap://h//x");
     EXPECT_EQ(*UriBuilder(out).path_segment("a:b").finish(), "/a:b");
+    EXPECT_EQ(UriBuilder(out).scheme("coap").host("h").path_segment("..").finish().error().kind,
+              UriErrorKind::bad_path);
+    EXPECT_EQ(*UriBuilder(out).scheme("coap").host("h").path_segment("...").finish(),
+              "coap://h/...");
     EXPECT_EQ(
         UriBuilder(gsl::span<char>(out.data(), 6)).scheme("coap").host("h").finish().error().kind,
         UriErrorKind::buffer_too_small);

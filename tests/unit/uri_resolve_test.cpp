@@ -149,7 +149,8 @@ TEST(Rfc3986Section6_2_3, SchemeBasedNormalization) {
     EXPECT_EQ(normalized("coap://h:5684/"), "coap://h:5684/");
     EXPECT_EQ(normalized("coap://h:/"), "coap://h/");
     EXPECT_EQ(normalized("coap://h:00061616/"), "coap://h:61616/");
-    EXPECT_EQ(normalized("foo://h:5683"), "foo://h:5683");  // unknown scheme: no defaults applied
+    EXPECT_EQ(normalized("coap://h:0005683/"), "coap://h/");  // a default port with leading zeros
+    EXPECT_EQ(normalized("foo://h:5683"), "foo://h:5683");    // unknown scheme: no defaults applied
 }
 
 TEST(Rfc3986Section6, NormalizationIsIdempotent) {

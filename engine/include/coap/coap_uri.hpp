@@ -104,7 +104,9 @@ struct RequestDestination {
 
 /// §6.5: the absolute URI a received request targets, from its Uri-Host, Uri-Port,
 /// Uri-Path and Uri-Query options (or the destination when they are absent),
-/// written into `out`. The default port is left out; an absent path is "/".
+/// written into `out`. The default port is left out; an absent path is "/". Fails
+/// (bad_host, bad_ip_literal) when Uri-Host, with non-ASCII bytes percent-encoded,
+/// is neither a reg-name, an IP-literal nor an IPv4 address.
 Result<std::string_view, UriError> compose_request_uri(const MessageView& request,
                                                        const RequestDestination& destination,
                                                        gsl::span<char> out) noexcept;

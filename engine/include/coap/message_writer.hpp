@@ -22,6 +22,7 @@ enum class WriteError : std::uint8_t {
     token_too_long,     ///< over 8 bytes without extended_token_length, or over 65804
     option_too_long,    ///< an option value over 65804 bytes
     payload_committed,  ///< more payload bytes committed than payload_space() offered
+    aliased_value,      ///< an inserted option's value overlaps bytes the insertion rewrites
 };
 
 std::string_view describe(WriteError error) noexcept;
@@ -53,7 +54,8 @@ class MessageWriter {
     MessageWriter& payload(gsl::span<const std::byte> bytes) noexcept;
     MessageWriter& payload(std::string_view text) noexcept;
     /// The free space where payload bytes can be written directly (after the
-    /// marker); call commit_payload(n) once n bytes are there.
+    /// marker); call commit_payload(n) once n bytes are there, before adding any
+    /// option that must be inserted (an insertion moves the space).
     gsl::span<std::byte> payload_space() noexcept;
     MessageWriter& commit_payload(std::size_t length) noexcept;
 

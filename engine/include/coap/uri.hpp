@@ -38,6 +38,7 @@ enum class UriErrorKind : std::uint8_t {
     missing_host,          ///< an empty host
     option_too_long,       ///< a decoded host, segment or query item longer than its option allows
     builder_misuse,        ///< builder calls in an order that cannot give a valid URI
+    userinfo_not_allowed,  ///< CoAP URIs have no userinfo (RFC 7252 §6.1)
 };
 
 std::string_view describe(UriErrorKind kind) noexcept;
@@ -266,8 +267,12 @@ class UriBuilder {
     /// "[fe80::1%25eth0]"); anything else is a name or IPv4 address, percent-encoded
     /// as a reg-name needs.
     UriBuilder& host(std::string_view host) noexcept;
+    /// A host already in URI syntax, written as given after checking it: an
+    /// IP-literal ("[...]"), an IPv4 address, or a reg-name with well-formed escapes.
+    UriBuilder& encoded_host(std::string_view host) noexcept;
     UriBuilder& port(std::uint16_t port) noexcept;
-    /// Appends "/" and the encoded segment.
+    /// Appends "/" and the encoded segment. "." and ".." are refused (bad_path):
+    /// in a URI they always mean the current and the parent level.
     UriBuilder& path_segment(std::string_view raw) noexcept;
     /// Appends "?" or "&" and the encoded item.
     UriBuilder& query_item(std::string_view raw) noexcept;
@@ -287,7 +292,8 @@ class UriBuilder {
     std::size_t size_ = 0;
     Stage stage_ = Stage::start;
     bool has_authority_ = false;  // the path follows a host
-    bool path_is_root_ = false;   // the path so far is "/" (an empty first segment)
+    bool has_port_ = false;
+    bool path_is_root_ = false;  // the path so far is "/" (an empty first segment)
     bool failed_ = false;
     UriErrorKind error_ = UriErrorKind::buffer_too_small;
 };
@@ -295,8 +301,11 @@ class UriBuilder {
 // ---- constexpr parsing ---------------------------------------------------------------
 
 constexpr std::optional<std::uint16_t> UriRef::port() const noexcept {
-    const std::string_view digits = port_text();
-    if (!has_port() || digits.empty() || digits.size() > 5) return std::nullopt;
+    std::string_view digits = port_text();
+    if (!has_port() || digits.empty()) return std::nullopt;
+    while (digits.size() > 1 && digits[0] == '0')
+        digits.remove_prefix(1);  // port = *DIGIT
+    if (digits.size() > 5) return std::nullopt;
     std::uint32_t value = 0;
     for (char c : digits)
         value = value * 10 + static_cast<std::uint32_t>(c - '0');

@@ -78,7 +78,8 @@ MessageWriter& MessageWriter::option(OptionNumber number,
         return *this;
     }
     std::byte* out = detail::write_option_header(buffer_.data() + size_, delta, length);
-    if (length != 0) std::memcpy(out, value.data(), length);
+    if (length != 0)
+        std::memmove(out, value.data(), length);  // memmove: the value may live in this buffer
     size_ += needed;
     options_end_ = size_;
     last_number_ = n;
@@ -113,12 +114,27 @@ void MessageWriter::insert_option(std::uint16_t number, gsl::span<const std::byt
         fail(WriteError::buffer_too_small);
         return;
     }
-    // Move everything after the following option's header (or after `at`) out of the way.
     const std::size_t tail_from = at + next_header_old;
     const std::size_t tail_to = at + new_header + length + next_header_new;
+    // A value may live in this very buffer (say, copied from the payload written
+    // before): it is fine before the insertion point and follows the shifted tail
+    // after it; a value straddling the bytes being rewritten is refused.
+    const std::byte* source = value.data();
+    std::size_t source_offset = 0;
+    const bool aliased = length != 0 && source >= base && source < base + buffer_.size();
+    if (aliased) {
+        source_offset = static_cast<std::size_t>(source - base);
+        if (source_offset + length > at &&
+            (source_offset < tail_from || source_offset + length > size_)) {
+            fail(WriteError::aliased_value);
+            return;
+        }
+    }
+    // Move everything after the following option's header (or after `at`) out of the way.
     std::memmove(base + tail_to, base + tail_from, size_ - tail_from);
+    if (aliased && source_offset >= tail_from) source = base + source_offset + growth;
     std::byte* out = detail::write_option_header(base + at, number - previous, length);
-    if (length != 0) std::memcpy(out, value.data(), length);
+    if (length != 0) std::memmove(out, source, length);
     if (has_next) detail::write_option_header(out + length, next_number - number, next.length);
     size_ += growth;
     options_end_ += growth;
@@ -164,7 +180,7 @@ MessageWriter& MessageWriter::payload(gsl::span<const std::byte> bytes) noexcept
         fail(WriteError::buffer_too_small);
         return *this;
     }
-    std::memcpy(space.data(), bytes.data(), bytes.size());
+    std::memmove(space.data(), bytes.data(), bytes.size());  // the bytes may live in this buffer
     return commit_payload(bytes.size());
 }
 
@@ -210,6 +226,8 @@ std::string_view describe(WriteError error) noexcept {
             return "option value longer than 65804 bytes";
         case WriteError::payload_committed:
             return "committed more payload than the space offered";
+        case WriteError::aliased_value:
+            return "option value overlaps the bytes an insertion rewrites";
     }
     return "unknown write error";
 }

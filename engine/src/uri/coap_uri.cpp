@@ -64,6 +64,8 @@ Result<CoapUri, UriError> CoapUri::from(const UriRef& uri) noexcept {
         return Err{UriError{UriErrorKind::missing_host,
                             static_cast<std::uint32_t>(uri.scheme().size() + 1)}};
     }
+    if (uri.has_userinfo())
+        return Err{UriError{UriErrorKind::userinfo_not_allowed, offset_of(uri.userinfo())}};
     CoapUri result;
     result.uri_ = uri;
     result.scheme_ = *scheme;

@@ -108,6 +108,8 @@ std::string_view describe(UriErrorKind kind) noexcept {
             return "component too long for its CoAP option";
         case UriErrorKind::builder_misuse:
             return "URI builder calls out of order";
+        case UriErrorKind::userinfo_not_allowed:
+            return "CoAP URIs have no userinfo";
     }
     return "unknown URI error";
 }

@@ -2,6 +2,8 @@
 // its component, so that whatever it finishes always parses back (§3, §5.3).
 #include "coap/uri.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 
 namespace coap {
@@ -95,21 +97,50 @@ UriBuilder& UriBuilder::host(std::string_view host) noexcept {
     return *this;
 }
 
+UriBuilder& UriBuilder::encoded_host(std::string_view host) noexcept {
+    if (!begin(Stage::authority)) return *this;
+    const bool ip_literal = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+    // Checked by parsing "//host": the same grammar as UriRef, IP literals included.
+    const bool valid = [&] {
+        if (host.find_first_of("/?#@") != std::string_view::npos) return false;
+        if (!ip_literal && host.find(':') != std::string_view::npos) return false;
+        std::array<char, 2 + 1034> text{};
+        if (host.size() > text.size() - 2) return false;
+        text[0] = text[1] = '/';
+        std::copy(host.begin(), host.end(), text.begin() + 2);
+        return UriRef::parse(std::string_view(text.data(), host.size() + 2)).ok();
+    }();
+    if (!valid) {
+        fail(ip_literal ? UriErrorKind::bad_ip_literal : UriErrorKind::bad_host);
+        return *this;
+    }
+    put("//");
+    put(host);
+    return *this;
+}
+
 UriBuilder& UriBuilder::port(std::uint16_t port) noexcept {
     if (failed_) return *this;
-    if (stage_ != Stage::authority) {
+    if (stage_ != Stage::authority || has_port_) {
         fail(UriErrorKind::builder_misuse);
         return *this;
     }
     char digits[6];
     const auto [end, error] = std::to_chars(digits, digits + sizeof digits, port);
     (void)error;
+    has_port_ = true;
     put(":");
     put(std::string_view(digits, static_cast<std::size_t>(end - digits)));
     return *this;
 }
 
 UriBuilder& UriBuilder::path_segment(std::string_view raw) noexcept {
+    // "." and ".." are dot segments in any URI, escaped or not (RFC 3986 §3.3, §6.2.2.2):
+    // a segment with exactly that content cannot be expressed.
+    if (raw == "." || raw == "..") {
+        fail(UriErrorKind::bad_path);
+        return *this;
+    }
     const bool first = stage_ < Stage::path;
     const bool has_authority = stage_ == Stage::authority;
     if (!begin(Stage::path)) return *this;
