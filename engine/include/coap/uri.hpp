@@ -321,9 +321,10 @@ constexpr std::optional<UriError> UriRef::parse_authority(std::string_view text,
         return UriError{kind, static_cast<std::uint32_t>(at)};
     };
     std::uint32_t host_begin = begin;
-    std::uint32_t at = begin;
-    while (at < end && text[at] != '@')
-        ++at;
+    // Single-character searches use find(): memchr is vectorised, a byte loop is not.
+    const std::size_t at_sign = text.substr(begin, end - begin).find('@');
+    const std::uint32_t at =
+        at_sign == std::string_view::npos ? end : begin + static_cast<std::uint32_t>(at_sign);
     if (at < end) {
         const std::string_view userinfo = text.substr(begin, at - begin);
         if (const std::size_t bad = first_invalid(userinfo, is_userinfo_char);
