@@ -13,6 +13,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <array>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -70,6 +71,21 @@ rc::Gen<std::string> gen_valid_uri() {
 std::string not_a_dot_segment(std::string raw) {
     if (raw == "." || raw == "..") raw += "x";
     return raw;
+}
+
+// "coap://HOST[:PORT]" then each raw segment and query item, encoded by UriBuilder.
+Result<std::string_view, UriError> build_coap_uri(gsl::span<char> out, const std::string& host,
+                                                  std::optional<std::uint16_t> port,
+                                                  const std::vector<std::string>& segments,
+                                                  const std::vector<std::string>& items) {
+    UriBuilder builder(out);
+    builder.scheme("coap").host(host);
+    if (port) builder.port(*port);
+    for (const auto& s : segments)
+        builder.path_segment(s);
+    for (const auto& q : items)
+        builder.query_item(q);
+    return builder.finish();
 }
 
 std::string recomposed(const UriRef& u) {
@@ -147,14 +163,9 @@ RC_GTEST_PROP(UriProperties, BuilderOutputDecomposesToTheRawValues, ()) {
     const auto segments = *rc::gen::resize(20, rc::gen::container<std::vector<std::string>>(raw));
     const auto items = *rc::gen::resize(20, rc::gen::container<std::vector<std::string>>(raw));
     std::vector<char> buffer(64 * 1024);
-    UriBuilder builder(buffer);
-    builder.scheme("coap").host(
-        *rc::gen::element<std::string>("example.org", "Host", "::1", "192.0.2.7"));
-    for (const auto& s : segments)
-        builder.path_segment(s);
-    for (const auto& q : items)
-        builder.query_item(q);
-    const auto text = builder.finish();
+    const std::string host =
+        *rc::gen::element<std::string>("example.org", "Host", "::1", "192.0.2.7");
+    const auto text = build_coap_uri(buffer, host, std::nullopt, segments, items);
     RC_ASSERT(text.ok());
     const auto uri = CoapUri::parse(*text);
     RC_ASSERT(uri.ok());
@@ -193,15 +204,10 @@ RC_GTEST_PROP(UriProperties, DecompositionThenCompositionIsIdentity, ()) {
         "example.org", "h-1.example", "caf\xc3\xa9.example");  // hosts §6.5 composes back
     const std::uint16_t port = *rc::gen::element<std::uint16_t>(5683, 61616, 1);
     std::vector<char> built(8 * 1024);
-    UriBuilder builder(built);
-    builder.scheme("coap").host(host);
-    if (port != 5683) builder.port(port);
-    if (segments.empty()) builder.path_segment("");
-    for (const auto& s : segments)
-        builder.path_segment(s);
-    for (const auto& q : items)
-        builder.query_item(q);
-    const auto text = builder.finish();
+    const std::vector<std::string> path =
+        segments.empty() ? std::vector<std::string>{""} : segments;
+    const auto text = build_coap_uri(
+        built, host, port != 5683 ? std::optional<std::uint16_t>(port) : std::nullopt, path, items);
     RC_ASSERT(text.ok());
     const auto uri = CoapUri::parse(*text);
     RC_ASSERT(uri.ok());

@@ -3,6 +3,8 @@
 // its kind and byte offset; values unescape, split into words, and decode (RFC 8187).
 #include "coap/link_format.hpp"
 
+#include "rfc6690_examples.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -104,12 +106,7 @@ TEST(Rfc6690Section5, HierarchicalDescriptions) {
               }));
 }
 
-constexpr std::string_view anchor_example =
-    R"(</sensors>;ct=40;title="Sensor Index",)"
-    R"(</sensors/temp>;rt="temperature-c";if="sensor",)"
-    R"(</sensors/light>;rt="light-lux";if="sensor",)"
-    R"(<http://www.example.com/sensors/t123>;anchor="/sensors/temp";rel="describedby",)"
-    R"(</t>;anchor="/sensors/temp";rel="alternate")";
+constexpr std::string_view anchor_example = test::rfc6690_anchor_example;
 
 TEST(Rfc6690Section5, AnchorRelatesResources) {
     EXPECT_EQ(parse_all(anchor_example),

@@ -6,6 +6,8 @@
 
 #include "allocation_counter.hpp"
 
+#include "rfc6690_examples.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -18,12 +20,7 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr std::string_view anchor_example =
-    R"(</sensors>;ct=40;title="Sensor Index",)"
-    R"(</sensors/temp>;rt="temperature-c";if="sensor",)"
-    R"(</sensors/light>;rt="light-lux";if="sensor",)"
-    R"(<http://www.example.com/sensors/t123>;anchor="/sensors/temp";rel="describedby",)"
-    R"(</t>;anchor="/sensors/temp";rel="alternate")";
+constexpr std::string_view anchor_example = test::rfc6690_anchor_example;
 
 void write_anchor_example(LinkFormatWriter& w) {
     w.link("/sensors").attribute_uint("ct", 40).attribute("title", "Sensor Index");

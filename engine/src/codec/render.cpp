@@ -126,25 +126,22 @@ void render_content_format(TextOut& out, std::uint32_t number) noexcept {
     }
 }
 
+// `value` comes from a well-formed Block option (0-3 bytes), which always decodes
+// when SZX 7 is shown as BERT.
 void render_block(TextOut& out, std::uint32_t value) noexcept {
-    const auto block = BlockValue::from_uint(value, true);
-    if (!block) {
-        out.number(value);
-        out.put(" (invalid block value)");
-        return;
-    }
-    out.number(block->num());
+    const BlockValue block = BlockValue::from_uint(value, true).value();
+    out.number(block.num());
     out.put('/');
-    out.put(block->more() ? '1' : '0');
+    out.put(block.more() ? '1' : '0');
     out.put('/');
-    out.number(block->size());
+    out.number(block.size());
     out.put(" (NUM=");
-    out.number(block->num());
+    out.number(block.num());
     out.put(" M=");
-    out.put(block->more() ? '1' : '0');
+    out.put(block.more() ? '1' : '0');
     out.put(" SZX=");
-    out.number(block->szx());
-    out.put(block->is_bert() ? ", BERT)" : ")");
+    out.number(block.szx());
+    out.put(block.is_bert() ? ", BERT)" : ")");
 }
 
 void render_option(TextOut& out, const OptionView& option, const RenderOptions& options) noexcept {
