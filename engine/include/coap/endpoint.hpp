@@ -1,0 +1,145 @@
+// coap/endpoint.hpp — Endpoint: one CoAP endpoint, client and server at once,
+// as a sans-IO state machine (RFC 7252 §4 message layer, §5 request/response
+// layer, §8 multicast). Owns the protocol; never touches a socket, a clock or
+// entropy, never throws, and allocates only in its constructor.
+//
+// Driving an Endpoint (the call order):
+//   1. Feed input: handle_datagram(now, peer, bytes) for every received
+//      datagram, handle_timeout(now) when the timer armed from next_timeout()
+//      fires, or an API call (send_request, ping, respond, cancel, …).
+//   2. Drain poll_transmit(buffer) until it returns nothing, sending each
+//      datagram to the peer it names.
+//   3. Read next_timeout() and (re)arm one timer for it (none: disarm).
+//   4. Drain poll_event() until it returns nothing, handling each event. Event
+//      views stay valid until the next non-const call on the Endpoint. Handling
+//      an event may call the API (respond, send_request): go back to step 2.
+// `now` must never decrease between calls. Nothing is ever called back, except
+// the MessageBuilder passed to the call that takes it, synchronously.
+#pragma once
+
+#include "coap/address.hpp"
+#include "coap/code.hpp"
+#include "coap/endpoint_config.hpp"
+#include "coap/endpoint_event.hpp"
+#include "coap/function_ref.hpp"
+#include "coap/message_type.hpp"
+#include "coap/message_writer.hpp"
+#include "coap/result.hpp"
+#include "coap/time.hpp"
+
+#include <gsl/span>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+
+namespace coap {
+
+/// Writes options and payload into a message whose header and token the
+/// Endpoint has already written.
+using MessageBuilder = FunctionRef<void(MessageWriter&)>;
+
+/// The empty success value of operations that return nothing else.
+struct Done {};
+
+/// One datagram to send: `length` bytes at the start of the caller's buffer.
+struct Transmit {
+    Address peer;
+    std::size_t length = 0;
+};
+
+/// What an adapter knows about how a datagram arrived.
+struct ArrivalInfo {
+    /// It was addressed to a multicast group this endpoint joined (§8.2).
+    bool multicast = false;
+};
+
+struct RequestOptions {
+    Code method = codes::get;
+    /// Confirmable (retransmitted until acknowledged) or non-confirmable.
+    bool confirmable = true;
+    /// Send to a multicast group: NON only, responses collected from every member
+    /// until the multicast response window closes.
+    bool multicast = false;
+    /// Overrides the peer's (or the endpoint's) transmission parameters for this
+    /// request only.
+    std::optional<TransmissionParameters> parameters{};
+};
+
+struct ResponseOptions {
+    Code code = codes::content;
+    /// For a separate response (after an empty ACK): send it as CON (retransmitted
+    /// until acknowledged) or NON. Ignored for piggybacked and NON-request responses.
+    bool separate_confirmable = true;
+};
+
+class Endpoint {
+  public:
+    /// Allocates every table once, sized by `config.capacities`.
+    explicit Endpoint(const EndpointConfig& config = {});
+    ~Endpoint();
+    Endpoint(Endpoint&&) noexcept;
+    Endpoint& operator=(Endpoint&&) noexcept;
+    Endpoint(const Endpoint&) = delete;
+    Endpoint& operator=(const Endpoint&) = delete;
+
+    // ---- inputs ----
+    /// One datagram from `peer`. Malformed input gets its RFC reaction (RST for a
+    /// CON, silence otherwise) and changes nothing else.
+    void handle_datagram(Instant now, const Address& peer, gsl::span<const std::byte> datagram,
+                         const ArrivalInfo& arrival = {}) noexcept;
+    /// The timer armed from next_timeout() fired (calling it early is harmless).
+    void handle_timeout(Instant now) noexcept;
+
+    // ---- outputs ----
+    /// Copies the next datagram into `buffer` (at least max_message_size bytes).
+    std::optional<Transmit> poll_transmit(gsl::span<std::byte> buffer) noexcept;
+    /// When handle_timeout must be called next; nullopt when nothing is pending.
+    std::optional<Instant> next_timeout() const noexcept;
+    std::optional<Event> poll_event() noexcept;
+    /// True when datagrams or events are waiting to be polled.
+    bool wants_poll() const noexcept;
+
+    // ---- client ----
+    /// Sends a request; `build` adds options and payload. The response, or the
+    /// failure, arrives as an event naming the returned id.
+    Result<RequestId, LocalError> send_request(Instant now, const Address& peer,
+                                               const RequestOptions& options,
+                                               MessageBuilder build) noexcept;
+    Result<RequestId, LocalError> send_request(Instant now, const Address& peer,
+                                               const RequestOptions& options) noexcept;
+    /// CoAP ping (§4.3): an empty CON; a pong event when the peer answers.
+    Result<RequestId, LocalError> ping(Instant now, const Address& peer) noexcept;
+    /// Stops a request; it ends with exchange_failed(cancelled).
+    Result<Done, LocalError> cancel(Instant now, RequestId request) noexcept;
+
+    // ---- server ----
+    /// Answers a received request. Piggybacked in the ACK while the request is
+    /// not yet acknowledged; a separate response once an empty ACK went out; a NON
+    /// response to a NON request. Error responses to multicast requests are
+    /// suppressed (§8.2), and every multicast response waits a random leisure.
+    Result<Done, LocalError> respond(Instant now, ResponderId responder,
+                                     const ResponseOptions& options, MessageBuilder build) noexcept;
+    Result<Done, LocalError> respond(Instant now, ResponderId responder,
+                                     const ResponseOptions& options) noexcept;
+    /// Sends the empty ACK now (a separate response will follow).
+    Result<Done, LocalError> acknowledge(Instant now, ResponderId responder) noexcept;
+    /// Forgets a request without answering it.
+    Result<Done, LocalError> release(ResponderId responder) noexcept;
+
+    // ---- peers ----
+    /// Transmission parameters for one peer (pins the peer's state).
+    Result<Done, LocalError> set_peer_parameters(const Address& peer,
+                                                 const TransmissionParameters& parameters) noexcept;
+
+    // ---- introspection ----
+    const EndpointConfig& config() const noexcept;
+    EndpointStats stats() const noexcept;
+
+    struct State;
+
+  private:
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace coap

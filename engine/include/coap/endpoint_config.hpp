@@ -1,0 +1,87 @@
+// coap/endpoint_config.hpp — EndpointConfig: every capacity and timing knob of
+// an Endpoint. Owns the defaults and their rationale; the Endpoint sizes all of
+// its tables from here once, at construction, and never grows them.
+#pragma once
+
+#include "coap/time.hpp"
+#include "coap/transmission.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace coap {
+
+/// Table sizes. Each full table has a defined outcome, listed per field.
+struct EndpointCapacities {
+    /// Client requests and server requests in progress, together. Full: send_request
+    /// fails with LocalError::exchanges_full; a new request from a peer gets 5.03.
+    std::size_t exchanges = 64;
+    /// Remembered (peer, message ID) pairs (§4.5). Entries live EXCHANGE_LIFETIME
+    /// (CON) or NON_LIFETIME (NON) and are never evicted early: when every entry is
+    /// live, a new request gets 5.03 with Max-Age instead of risking a second run of
+    /// a handler.
+    std::size_t dedup_entries = 256;
+    /// Peers with state (message ID counter, congestion state, parameters). An idle
+    /// peer (no exchange) is evicted, least recently used first; when none is idle,
+    /// sending to a new peer fails with LocalError::peers_full.
+    std::size_t peers = 64;
+    /// Datagrams waiting for poll_transmit. Full: a local send fails with
+    /// LocalError::transmit_queue_full; an ACK or RST is dropped (the peer retransmits);
+    /// a retransmission waits for the next handle_timeout.
+    std::size_t queued_datagrams = 32;
+    /// Events waiting for poll_event. Full: a new request gets 5.03; a response is
+    /// dropped unacknowledged, so that the peer retransmits it.
+    std::size_t events = 32;
+    /// The largest datagram sent or stored, in bytes (§4.6 recommends 1152).
+    std::size_t max_message_size = 1152;
+};
+
+struct EndpointConfig {
+    /// Seeds the PRNG behind tokens, message IDs, timeouts and leisure.
+    std::uint64_t seed = 0;
+    TransmissionParameters transmission{};
+    EndpointCapacities capacities{};
+    /// Length of the tokens this endpoint generates (1..8).
+    std::uint8_t token_length = 8;
+    /// How long a server waits for the application before it sends an empty ACK
+    /// and switches a CON request to a separate response. Below ACK_TIMEOUT, so that
+    /// the client does not retransmit needlessly.
+    Duration empty_ack_delay = milliseconds(500);
+    /// A request payload larger than this gets 4.13 with Size1 (§5.9.2.9).
+    std::size_t max_request_payload = 1024;
+    /// How long a server keeps a request the application has not answered; after it,
+    /// the responder is stale. Zero means EXCHANGE_LIFETIME.
+    Duration response_deadline{};
+    /// How long a client waits for a separate response after an empty ACK. Zero
+    /// means EXCHANGE_LIFETIME.
+    Duration separate_response_timeout{};
+    /// How long a client waits for the response to a NON request. Zero means
+    /// MAX_TRANSMIT_WAIT.
+    Duration non_response_timeout{};
+    /// How long a multicast request collects responses. Zero means DEFAULT_LEISURE
+    /// plus ACK_TIMEOUT.
+    Duration multicast_response_window{};
+    /// Max-Age, in seconds, of the 5.03 sent when a table is full.
+    std::uint32_t busy_max_age = 2;
+    /// Accept and generate RFC 8974 extended tokens on received messages.
+    bool extended_token_length = false;
+
+    Duration effective_response_deadline() const noexcept {
+        return response_deadline.ms > 0 ? response_deadline : transmission.exchange_lifetime();
+    }
+    Duration effective_separate_response_timeout() const noexcept {
+        return separate_response_timeout.ms > 0 ? separate_response_timeout
+                                                : transmission.exchange_lifetime();
+    }
+    Duration effective_non_response_timeout() const noexcept {
+        return non_response_timeout.ms > 0 ? non_response_timeout
+                                           : transmission.max_transmit_wait();
+    }
+    Duration effective_multicast_window() const noexcept {
+        return multicast_response_window.ms > 0
+                   ? multicast_response_window
+                   : transmission.default_leisure + transmission.ack_timeout;
+    }
+};
+
+}  // namespace coap

@@ -1,0 +1,103 @@
+// coap/endpoint_event.hpp — what an Endpoint reports to its application:
+// handles for requests and responders, events, local errors, and statistics.
+// Owns these value types only; the Endpoint produces them.
+#pragma once
+
+#include "coap/address.hpp"
+#include "coap/message.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace coap {
+
+/// Names one request this endpoint sent (a client exchange). Stale ids are
+/// recognised and refused, never confused with a newer exchange.
+struct RequestId {
+    std::uint32_t value = 0;
+    friend constexpr bool operator==(RequestId, RequestId) noexcept = default;
+};
+
+/// Names one request this endpoint received and may still answer.
+struct ResponderId {
+    std::uint32_t value = 0;
+    friend constexpr bool operator==(ResponderId, ResponderId) noexcept = default;
+};
+
+/// Misuse or exhaustion on the local side; never caused by a peer.
+enum class LocalError : std::uint8_t {
+    exchanges_full,       ///< every exchange slot is in use
+    peers_full,           ///< no peer slot is free and none is idle
+    transmit_queue_full,  ///< drain poll_transmit first
+    message_too_large,    ///< the message does not fit max_message_size
+    invalid_message,      ///< the builder produced a message the writer refused
+    stale_handle,         ///< the RequestId or ResponderId is no longer live
+    already_answered,     ///< respond() was called twice for one request
+    invalid_request,      ///< a request code that is not a method, or a bad type
+    invalid_parameters,   ///< TransmissionParameters::valid() is false
+    events_full,          ///< drain poll_event first
+};
+
+std::string_view describe(LocalError error) noexcept;
+
+/// Why a client exchange ended without a (final) response.
+enum class FailureReason : std::uint8_t {
+    timeout,            ///< no ACK after MAX_RETRANSMIT, or no response in time
+    reset,              ///< the peer answered with RST
+    cancelled,          ///< the application called cancel()
+    rejected_response,  ///< the response carried an unrecognised critical option (§5.4.1)
+};
+
+std::string_view describe(FailureReason reason) noexcept;
+
+enum class EventKind : std::uint8_t {
+    /// A request arrived: answer it with respond(responder, …) now or later.
+    request_received,
+    /// A response arrived for `request`. For a multicast request, one per responder.
+    response_received,
+    /// A ping was answered (RST or empty ACK).
+    pong,
+    /// A multicast request's response window closed: no more responses follow.
+    multicast_done,
+    /// `request` ended without a response; see `reason`.
+    exchange_failed,
+    /// A separate CON response (or an empty ACK-able one) for `responder` was never
+    /// acknowledged or was reset.
+    response_failed,
+};
+
+std::string_view describe(EventKind kind) noexcept;
+
+/// One event. `message` views bytes owned by the Endpoint that stay valid until
+/// the next call of any non-const member of that Endpoint.
+struct Event {
+    EventKind kind = EventKind::request_received;
+    RequestId request{};
+    ResponderId responder{};
+    Address peer{};
+    MessageView message{};
+    FailureReason reason = FailureReason::timeout;
+    /// request_received: the request arrived on a multicast address.
+    bool multicast = false;
+};
+
+/// Counters and table occupancy, for tests, benchmarks and operators.
+struct EndpointStats {
+    std::size_t exchanges_in_use = 0;
+    std::size_t dedup_entries_in_use = 0;
+    std::size_t peers_in_use = 0;
+    std::size_t queued_datagrams = 0;
+    std::size_t queued_events = 0;
+
+    std::uint64_t datagrams_received = 0;
+    std::uint64_t datagrams_sent = 0;
+    std::uint64_t retransmissions = 0;
+    std::uint64_t duplicates_received = 0;
+    std::uint64_t malformed_received = 0;
+    std::uint64_t resets_sent = 0;
+    std::uint64_t busy_responses_sent = 0;  ///< 5.03 because a table was full
+    std::uint64_t dropped_datagrams = 0;    ///< ACK/RST not queued, transmit queue full
+};
+
+}  // namespace coap

@@ -1,0 +1,289 @@
+// client.cpp — the client side of RFC 7252 §5: random tokens (§5.3.1),
+// NSTART and PROBING_RATE (§4.7), matching of piggybacked, separate and NON
+// responses (§5.3.2), rejection of unexpected or unacceptable responses, ping
+// (§4.3) and multicast requests (§8.1), and the end of every client exchange.
+#include "endpoint_state.hpp"
+
+#include <cstring>
+
+namespace coap {
+namespace {
+
+using detail::ExchangeState;
+
+constexpr std::uint32_t none = 0xffffffffu;
+
+bool same_bytes(Bytes a, Bytes b) {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+
+}  // namespace
+
+Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const Address& peer,
+                                                            const RequestOptions& options,
+                                                            const MessageBuilder* build,
+                                                            bool ping) {
+    if (!ping && !options.method.is_request()) return Err{LocalError::invalid_request};
+    if (options.multicast && options.confirmable) return Err{LocalError::invalid_request};
+    if (options.parameters && !options.parameters->valid())
+        return Err{LocalError::invalid_parameters};
+    if (transmits.full()) return Err{LocalError::transmit_queue_full};
+
+    const auto slot = exchanges.allocate();
+    if (!slot) return Err{LocalError::exchanges_full};
+    const auto peer_slot = peers.find_or_create(peer, now, config.transmission, prng);
+    if (!peer_slot) {
+        exchanges.release(*slot);
+        return Err{LocalError::peers_full};
+    }
+    detail::Peer& p = peers[*peer_slot];
+    ++p.references;
+
+    detail::Exchange& e = exchanges[*slot];
+    e.peer = peer;
+    e.client = true;
+    e.ping = ping;
+    e.confirmable = ping || options.confirmable;
+    e.multicast = options.multicast;
+    e.parameters = options.parameters.value_or(p.parameters);
+    e.peer_slot = *peer_slot;
+    e.started = now;
+    if (!ping) {
+        // §5.3.1: tokens are random and unique among this endpoint's requests.
+        e.token_length = config.token_length;
+        do {
+            prng.fill({e.token.data(), e.token_length});
+        } while (exchanges.token_in_use(e.token_bytes()));
+    }
+
+    MessageWriter writer(exchanges.buffer(*slot),
+                         e.confirmable ? MessageType::confirmable : MessageType::non_confirmable,
+                         ping ? codes::empty : options.method, 0, e.token_bytes());
+    if (build && !ping) (*build)(writer);
+    const auto length = writer.finish();
+    if (!length) {
+        drop_peer_reference(*peer_slot);
+        exchanges.release(*slot);
+        return Err{length.error() == WriteError::buffer_too_small ? LocalError::message_too_large
+                                                                  : LocalError::invalid_message};
+    }
+    e.length = static_cast<std::uint32_t>(*length);
+    if (!ping) exchanges.index_token(*slot);
+    const RequestId id{exchanges.handle_of(*slot)};
+    start_client(now, *slot);
+    return id;
+}
+
+void Endpoint::State::start_client(Instant now, std::uint32_t slot) {
+    detail::Exchange& e = exchanges[slot];
+    detail::Peer& peer = peers[e.peer_slot];
+    if (e.confirmable && !e.counts_outstanding) {
+        // §4.7: at most NSTART outstanding confirmable interactions per peer; the
+        // rest wait in FIFO order.
+        if (peer.outstanding >= peer.parameters.nstart) {
+            e.state = ExchangeState::queued;
+            e.deadline = detail::never;
+            e.next_queued = none;
+            if (peer.queue_tail == none)
+                peer.queue_head = slot;
+            else
+                exchanges[peer.queue_tail].next_queued = slot;
+            peer.queue_tail = slot;
+            return;
+        }
+        ++peer.outstanding;
+        e.counts_outstanding = true;
+    }
+    if (!e.confirmable && !e.multicast && peer.unanswered_bytes > 0 &&
+        peer.parameters.probing_rate > 0) {
+        // §4.7: to a peer that has not answered, NON traffic stays under
+        // PROBING_RATE bytes per second on average.
+        const Instant allowed =
+            peer.unanswered_since + Duration{static_cast<std::int64_t>(peer.unanswered_bytes) *
+                                             1000 / peer.parameters.probing_rate};
+        if (allowed > now) {
+            e.state = ExchangeState::queued;
+            e.deadline = allowed;
+            return;
+        }
+    }
+    if (!transmit_first(now, slot)) {
+        e.state = ExchangeState::queued;
+        e.deadline = now;  // the transmit queue is full: retry on the next timeout
+    }
+}
+
+bool Endpoint::State::transmit_first(Instant now, std::uint32_t slot) {
+    detail::Exchange& e = exchanges[slot];
+    detail::Peer& peer = peers[e.peer_slot];
+    if (transmits.full()) return false;
+    // §4.4: a fresh message ID per message, from the peer's counter.
+    e.message_id = next_message_id(peer);
+    auto buffer = exchanges.buffer(slot);
+    buffer[2] = std::byte{static_cast<std::uint8_t>(e.message_id >> 8)};
+    buffer[3] = std::byte{static_cast<std::uint8_t>(e.message_id)};
+    send(e.peer, exchanges.message(slot));
+    exchanges.index_message_id(slot);
+    if (e.confirmable) {
+        e.state = e.client ? ExchangeState::awaiting_ack : ExchangeState::confirming;
+        arm_retransmission(now, e);
+        return true;
+    }
+    if (!e.client) return true;
+    if (!e.multicast) {
+        if (peer.unanswered_bytes == 0) peer.unanswered_since = now;
+        peer.unanswered_bytes += e.length;
+    }
+    e.state = e.multicast ? ExchangeState::collecting : ExchangeState::awaiting_response;
+    e.deadline = now + (e.multicast ? config.effective_multicast_window()
+                                    : config.effective_non_response_timeout());
+    return true;
+}
+
+Result<Done, LocalError> Endpoint::State::cancel(Instant now, RequestId request) {
+    const auto slot = exchanges.slot_of(request.value, true);
+    if (!slot) return Err{LocalError::stale_handle};
+    if (events.full()) return Err{LocalError::events_full};
+    finish_client(now, *slot,
+                  Event{.kind = EventKind::exchange_failed, .reason = FailureReason::cancelled});
+    return Done{};
+}
+
+void Endpoint::State::on_response(Instant now, const Address& peer, const MessageView& response) {
+    const bool piggybacked = response.type() == MessageType::acknowledgement;
+    const bool confirmable = response.type() == MessageType::confirmable;
+    std::optional<std::uint32_t> slot;
+    if (piggybacked) {
+        // §5.3.2: an ACK matches by (peer, message ID) and must carry our token.
+        slot = exchanges.find_by_message_id(peer, response.message_id());
+        if (slot) {
+            const detail::Exchange& e = exchanges[*slot];
+            if (!e.client || e.ping || e.state != ExchangeState::awaiting_ack ||
+                !same_bytes(e.token_bytes(), response.token()))
+                slot.reset();
+        }
+        if (!slot) return;  // §4.2: rejecting an ACK means ignoring it
+    } else {
+        // §4.5: a duplicate CON response is acknowledged again, a duplicate NON
+        // one ignored; neither is reported twice.
+        if (auto seen = dedup.find(peer, response.message_id(), now)) {
+            ++stats.duplicates_received;
+            on_duplicate(*seen, response);
+            return;
+        }
+        slot = exchanges.find_by_token(peer, response.token());
+        if (slot) {
+            const auto state = exchanges[*slot].state;
+            if (state != ExchangeState::awaiting_ack && state != ExchangeState::awaiting_response &&
+                state != ExchangeState::collecting)
+                slot.reset();
+        }
+        if (!slot) {
+            // §5.3.2: a CON response nobody asked for is rejected with RST; a NON
+            // one is ignored.
+            if (confirmable) send_empty(peer, MessageType::reset, response.message_id());
+            return;
+        }
+    }
+
+    detail::Exchange& e = exchanges[*slot];
+    if (const auto issue = check_options(response); issue && issue->critical) {
+        // §5.4.1: a response with an unrecognised critical option is rejected.
+        if (confirmable) send_empty(peer, MessageType::reset, response.message_id());
+        if (e.multicast) return;
+        finish_client(now, *slot,
+                      Event{.kind = EventKind::exchange_failed,
+                            .peer = peer,
+                            .reason = FailureReason::rejected_response});
+        return;
+    }
+    // No room to report it: drop it unacknowledged; the peer sends it again.
+    if (events.full()) return;
+
+    // §5.2.2: acknowledge a separate CON response; remember every separate
+    // response so that a duplicate is not reported again.
+    if (confirmable) send_empty(peer, MessageType::acknowledgement, response.message_id());
+    const Instant expires =
+        now + (confirmable ? e.parameters.exchange_lifetime() : e.parameters.non_lifetime());
+    if (auto entry = dedup.insert(peer, response.message_id(), now, expires))
+        dedup[*entry].reply =
+            confirmable ? detail::DedupReply::empty_ack : detail::DedupReply::none;
+    const Event received{.kind = EventKind::response_received, .peer = peer};
+    if (e.multicast) {
+        Event event = received;
+        event.request = RequestId{exchanges.handle_of(*slot)};
+        events.push(event, response.bytes());
+        return;
+    }
+    finish_client(now, *slot, received, response.bytes());
+}
+
+bool Endpoint::State::finish_client(Instant now, std::uint32_t slot, Event event, Bytes message) {
+    detail::Exchange& e = exchanges[slot];
+    event.request = RequestId{exchanges.handle_of(slot)};
+    if (event.peer.family() == AddressFamily::none) event.peer = e.peer;
+    if (!events.push(event, message)) return false;
+
+    if (e.state == ExchangeState::queued && !e.counts_outstanding && e.confirmable) {
+        // Still waiting for NSTART: unlink it from the peer's FIFO.
+        detail::Peer& peer = peers[e.peer_slot];
+        std::uint32_t previous = none;
+        for (std::uint32_t s = peer.queue_head; s != none; s = exchanges[s].next_queued) {
+            if (s != slot) {
+                previous = s;
+                continue;
+            }
+            if (previous == none)
+                peer.queue_head = e.next_queued;
+            else
+                exchanges[previous].next_queued = e.next_queued;
+            if (peer.queue_tail == slot) peer.queue_tail = previous;
+            break;
+        }
+    }
+    leave_outstanding(now, slot);
+    drop_peer_reference(exchanges[slot].peer_slot);
+    exchanges.release(slot);
+    return true;
+}
+
+void Endpoint::State::leave_outstanding(Instant now, std::uint32_t slot) {
+    detail::Exchange& e = exchanges[slot];
+    if (!e.counts_outstanding) return;
+    e.counts_outstanding = false;
+    detail::Peer& peer = peers[e.peer_slot];
+    if (peer.outstanding > 0) --peer.outstanding;
+    while (peer.queue_head != none && peer.outstanding < peer.parameters.nstart) {
+        const std::uint32_t next = peer.queue_head;
+        peer.queue_head = exchanges[next].next_queued;
+        if (peer.queue_head == none) peer.queue_tail = none;
+        exchanges[next].next_queued = none;
+        start_client(now, next);
+    }
+}
+
+void Endpoint::State::client_timeout(Instant now, std::uint32_t slot) {
+    detail::Exchange& e = exchanges[slot];
+    switch (e.state) {
+        case ExchangeState::queued:
+            start_client(now, slot);
+            return;
+        case ExchangeState::awaiting_ack:
+            if (retransmit(now, slot)) return;
+            [[fallthrough]];
+        case ExchangeState::awaiting_response:
+            if (!finish_client(
+                    now, slot,
+                    Event{.kind = EventKind::exchange_failed, .reason = FailureReason::timeout}))
+                e.deadline = now;  // retried once the application drains events
+            return;
+        case ExchangeState::collecting:
+            if (!finish_client(now, slot, Event{.kind = EventKind::multicast_done}))
+                e.deadline = now;
+            return;
+        default:
+            return;
+    }
+}
+
+}  // namespace coap

@@ -1,0 +1,65 @@
+// datagram_queue.hpp — DatagramQueue: datagrams waiting for poll_transmit, in
+// order. Owns a ring of fixed-size buffers; a datagram is copied in once and
+// copied out once. Fixed capacity; push reports a full queue.
+#pragma once
+
+#include "coap/address.hpp"
+
+#include <gsl/span>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace coap::detail {
+
+class DatagramQueue {
+  public:
+    void init(std::size_t capacity, std::size_t datagram_size) {
+        entries_.assign(capacity, Entry{});
+        bytes_.assign(capacity * datagram_size, std::byte{0});
+        datagram_size_ = datagram_size;
+        head_ = count_ = 0;
+    }
+    bool full() const noexcept { return count_ == entries_.size(); }
+    bool empty() const noexcept { return count_ == 0; }
+    std::size_t size() const noexcept { return count_; }
+
+    /// Copies `datagram` in; false when the queue is full.
+    bool push(const Address& peer, gsl::span<const std::byte> datagram) noexcept {
+        if (full() || datagram.size() > datagram_size_) return false;
+        const std::size_t slot = (head_ + count_) % entries_.size();
+        entries_[slot] = Entry{peer, datagram.size()};
+        if (!datagram.empty())
+            std::memcpy(bytes_.data() + slot * datagram_size_, datagram.data(), datagram.size());
+        ++count_;
+        return true;
+    }
+
+    struct Front {
+        const Address& peer;
+        gsl::span<const std::byte> bytes;
+    };
+    Front front() const noexcept {
+        return {entries_[head_].peer,
+                {bytes_.data() + head_ * datagram_size_, entries_[head_].length}};
+    }
+    void pop() noexcept {
+        head_ = (head_ + 1) % entries_.size();
+        --count_;
+    }
+
+  private:
+    struct Entry {
+        Address peer;
+        std::size_t length = 0;
+    };
+    std::vector<Entry> entries_;
+    std::vector<std::byte> bytes_;
+    std::size_t datagram_size_ = 0;
+    std::size_t head_ = 0;
+    std::size_t count_ = 0;
+};
+
+}  // namespace coap::detail

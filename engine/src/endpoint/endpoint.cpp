@@ -1,0 +1,172 @@
+// endpoint.cpp — the public Endpoint API: construction, the poll_* outputs,
+// and forwarding of inputs to Endpoint::State. Owns the shared send helpers.
+#include "coap/endpoint.hpp"
+
+#include "endpoint_state.hpp"
+
+#include <algorithm>
+
+namespace coap {
+namespace {
+
+EndpointConfig sanitized(EndpointConfig config) {
+    auto& c = config.capacities;
+    // Handles carry the slot in 16 bits; every table needs at least one slot.
+    c.exchanges = std::clamp<std::size_t>(c.exchanges, 1, 0xfffe);
+    c.dedup_entries = std::max<std::size_t>(c.dedup_entries, 1);
+    c.peers = std::max<std::size_t>(c.peers, 1);
+    c.queued_datagrams = std::max<std::size_t>(c.queued_datagrams, 1);
+    c.events = std::max<std::size_t>(c.events, 1);
+    c.max_message_size = std::clamp<std::size_t>(c.max_message_size, 64, 65507);
+    config.token_length = std::clamp<std::uint8_t>(config.token_length, 1, 8);
+    if (!config.transmission.valid()) config.transmission = TransmissionParameters{};
+    return config;
+}
+
+}  // namespace
+
+Endpoint::State::State(const EndpointConfig& cfg) : config(sanitized(cfg)), prng(config.seed) {
+    const auto& c = config.capacities;
+    peers.init(c.peers);
+    dedup.init(c.dedup_entries, c.max_message_size);
+    exchanges.init(c.exchanges, c.max_message_size);
+    transmits.init(c.queued_datagrams, c.max_message_size);
+    events.init(c.events, c.max_message_size);
+    scratch.assign(c.max_message_size, std::byte{0});
+    due.reserve(c.exchanges);
+}
+
+bool Endpoint::State::send(const Address& peer, Bytes datagram) {
+    if (!transmits.push(peer, datagram)) {
+        ++stats.dropped_datagrams;
+        return false;
+    }
+    return true;
+}
+
+bool Endpoint::State::send_empty(const Address& peer, MessageType type, std::uint16_t message_id) {
+    const std::byte header[4] = {
+        std::byte{static_cast<std::uint8_t>(0x40u | (static_cast<unsigned>(type) << 4))},
+        std::byte{0}, std::byte{static_cast<std::uint8_t>(message_id >> 8)},
+        std::byte{static_cast<std::uint8_t>(message_id)}};
+    if (type == MessageType::reset) ++stats.resets_sent;
+    return send(peer, header);
+}
+
+const TransmissionParameters& Endpoint::State::parameters_for(const Address& peer) const noexcept {
+    if (auto slot = peers.find(peer)) return peers[*slot].parameters;
+    return config.transmission;
+}
+
+void Endpoint::State::drop_peer_reference(std::uint32_t peer_slot) noexcept {
+    if (peer_slot == detail::no_exchange) return;
+    auto& peer = peers[peer_slot];
+    if (peer.references > 0) --peer.references;
+}
+
+Endpoint::Endpoint(const EndpointConfig& config) : state_(std::make_unique<State>(config)) {}
+Endpoint::~Endpoint() = default;
+Endpoint::Endpoint(Endpoint&&) noexcept = default;
+Endpoint& Endpoint::operator=(Endpoint&&) noexcept = default;
+
+void Endpoint::handle_datagram(Instant now, const Address& peer,
+                               gsl::span<const std::byte> datagram,
+                               const ArrivalInfo& arrival) noexcept {
+    state_->on_datagram(now, peer, datagram, arrival);
+}
+
+void Endpoint::handle_timeout(Instant now) noexcept {
+    state_->on_timeout(now);
+}
+
+std::optional<Transmit> Endpoint::poll_transmit(gsl::span<std::byte> buffer) noexcept {
+    auto& queue = state_->transmits;
+    if (queue.empty()) return std::nullopt;
+    const auto front = queue.front();
+    Expects(buffer.size() >= front.bytes.size());
+    std::memcpy(buffer.data(), front.bytes.data(), front.bytes.size());
+    Transmit transmit{front.peer, front.bytes.size()};
+    queue.pop();
+    ++state_->stats.datagrams_sent;
+    return transmit;
+}
+
+std::optional<Instant> Endpoint::next_timeout() const noexcept {
+    return state_->next_deadline();
+}
+
+std::optional<Event> Endpoint::poll_event() noexcept {
+    return state_->events.pop();
+}
+
+bool Endpoint::wants_poll() const noexcept {
+    return !state_->transmits.empty() || state_->events.size() != 0;
+}
+
+Result<RequestId, LocalError> Endpoint::send_request(Instant now, const Address& peer,
+                                                     const RequestOptions& options,
+                                                     MessageBuilder build) noexcept {
+    return state_->send_request(now, peer, options, &build, false);
+}
+
+Result<RequestId, LocalError> Endpoint::send_request(Instant now, const Address& peer,
+                                                     const RequestOptions& options) noexcept {
+    return state_->send_request(now, peer, options, nullptr, false);
+}
+
+Result<RequestId, LocalError> Endpoint::ping(Instant now, const Address& peer) noexcept {
+    RequestOptions options;
+    options.method = codes::empty;
+    return state_->send_request(now, peer, options, nullptr, true);
+}
+
+Result<Done, LocalError> Endpoint::cancel(Instant now, RequestId request) noexcept {
+    return state_->cancel(now, request);
+}
+
+Result<Done, LocalError> Endpoint::respond(Instant now, ResponderId responder,
+                                           const ResponseOptions& options,
+                                           MessageBuilder build) noexcept {
+    return state_->respond(now, responder, options, &build);
+}
+
+Result<Done, LocalError> Endpoint::respond(Instant now, ResponderId responder,
+                                           const ResponseOptions& options) noexcept {
+    return state_->respond(now, responder, options, nullptr);
+}
+
+Result<Done, LocalError> Endpoint::acknowledge(Instant now, ResponderId responder) noexcept {
+    (void)now;  // the empty ACK goes out now; kept for symmetry with respond()
+    return state_->acknowledge(responder);
+}
+
+Result<Done, LocalError> Endpoint::release(ResponderId responder) noexcept {
+    return state_->release(responder);
+}
+
+Result<Done, LocalError> Endpoint::set_peer_parameters(
+    const Address& peer, const TransmissionParameters& parameters) noexcept {
+    if (!parameters.valid()) return Err{LocalError::invalid_parameters};
+    auto& s = *state_;
+    auto slot = s.peers.find_or_create(peer, Instant{}, s.config.transmission, s.prng);
+    if (!slot) return Err{LocalError::peers_full};
+    s.peers[*slot].parameters = parameters;
+    s.peers[*slot].pinned = true;
+    return Done{};
+}
+
+const EndpointConfig& Endpoint::config() const noexcept {
+    return state_->config;
+}
+
+EndpointStats Endpoint::stats() const noexcept {
+    EndpointStats stats = state_->stats;
+    stats.exchanges_in_use = state_->exchanges.in_use();
+    stats.dedup_entries_in_use = state_->dedup.in_use();
+    stats.peers_in_use = state_->peers.in_use();
+    stats.queued_datagrams = state_->transmits.size();
+    stats.queued_events = state_->events.size();
+    return stats;
+}
+
+}  // namespace coap

@@ -1,0 +1,100 @@
+// endpoint_state.hpp — Endpoint::State: the tables of one Endpoint and the
+// operations that connect them. Internal. The message layer (§4) lives in
+// receive.cpp and timers.cpp, the client side of §5 in client.cpp, the server
+// side in server.cpp; this header lists what each provides.
+//
+// Rules every function here keeps:
+//  - a table never grows: each allocation can fail and every failure has the
+//    outcome stated in EndpointCapacities;
+//  - an exchange is released exactly once, and a client exchange ends with
+//    exactly one terminal event (response, pong, multicast_done or failure);
+//  - nothing here reads a clock: `now` is passed down from the public call.
+#pragma once
+
+#include "coap/endpoint.hpp"
+#include "coap/message.hpp"
+#include "coap/prng.hpp"
+#include "datagram_queue.hpp"
+#include "dedup_cache.hpp"
+#include "event_queue.hpp"
+#include "exchange_table.hpp"
+#include "peer_table.hpp"
+
+#include <vector>
+
+namespace coap {
+
+struct Endpoint::State {
+    explicit State(const EndpointConfig& cfg);
+
+    EndpointConfig config;
+    Prng prng;
+    detail::PeerTable peers;
+    detail::DedupCache dedup;
+    detail::ExchangeTable exchanges;
+    detail::DatagramQueue transmits;
+    detail::EventQueue events;
+    EndpointStats stats{};
+    std::vector<std::byte> scratch;  ///< one message being built
+    std::vector<std::uint32_t> due;  ///< exchanges whose deadline passed (timers.cpp)
+
+    // ---- receive.cpp: the message layer's input side ----
+    void on_datagram(Instant now, const Address& peer, Bytes datagram, const ArrivalInfo& arrival);
+    void on_malformed(const Address& peer, const ParseError& error, const ArrivalInfo& arrival);
+    void on_empty(Instant now, const Address& peer, const MessageView& message,
+                  const ArrivalInfo& arrival);
+
+    // ---- server.cpp ----
+    void on_request(Instant now, const Address& peer, const MessageView& request,
+                    const ArrivalInfo& arrival);
+    /// A message whose (peer, message ID) is in the dedup cache: request or response.
+    void on_duplicate(std::uint32_t dedup_slot, const MessageView& message);
+    /// Answers a request at the message layer without involving the application
+    /// (4.02, 4.13, 5.03), and remembers the answer in `dedup_slot` if given.
+    void reply_directly(const Address& peer, const MessageView& request, Code code,
+                        std::uint32_t dedup_slot, std::string_view diagnostic,
+                        std::optional<std::uint32_t> size1, std::optional<std::uint32_t> max_age);
+    Result<Done, LocalError> respond(Instant now, ResponderId responder,
+                                     const ResponseOptions& options, const MessageBuilder* build);
+    Result<Done, LocalError> acknowledge(ResponderId responder);
+    Result<Done, LocalError> release(ResponderId responder);
+    /// Sends the empty ACK of a server exchange and marks its dedup entry.
+    bool send_empty_ack(std::uint32_t slot);
+    void server_timeout(Instant now, std::uint32_t slot);
+    void release_server(std::uint32_t slot);
+
+    // ---- client.cpp ----
+    Result<RequestId, LocalError> send_request(Instant now, const Address& peer,
+                                               const RequestOptions& options,
+                                               const MessageBuilder* build, bool ping);
+    Result<Done, LocalError> cancel(Instant now, RequestId request);
+    void on_response(Instant now, const Address& peer, const MessageView& response);
+    /// Puts a client exchange on the wire, or in its peer's NSTART queue.
+    void start_client(Instant now, std::uint32_t slot);
+    /// The first transmission of a message held by an exchange (client request or
+    /// server separate response): assigns a message ID and arms retransmission.
+    bool transmit_first(Instant now, std::uint32_t slot);
+    void client_timeout(Instant now, std::uint32_t slot);
+    /// Ends a client exchange with `event` (whose request id is filled in here).
+    bool finish_client(Instant now, std::uint32_t slot, Event event, Bytes message = {});
+    /// Frees an NSTART slot of the exchange's peer and starts the next queued request.
+    void leave_outstanding(Instant now, std::uint32_t slot);
+
+    // ---- timers.cpp ----
+    void on_timeout(Instant now);
+    std::optional<Instant> next_deadline() const noexcept;
+    /// Arms the first retransmission timeout: random in [ACK_TIMEOUT, ACK_TIMEOUT ×
+    /// ACK_RANDOM_FACTOR] (§4.2).
+    void arm_retransmission(Instant now, detail::Exchange& exchange);
+    /// Retransmits, or reports that MAX_RETRANSMIT is exhausted (false).
+    bool retransmit(Instant now, std::uint32_t slot);
+
+    // ---- helpers (endpoint.cpp) ----
+    bool send(const Address& peer, Bytes datagram);
+    bool send_empty(const Address& peer, MessageType type, std::uint16_t message_id);
+    std::uint16_t next_message_id(detail::Peer& peer) noexcept { return peer.next_message_id++; }
+    const TransmissionParameters& parameters_for(const Address& peer) const noexcept;
+    void drop_peer_reference(std::uint32_t peer_slot) noexcept;
+};
+
+}  // namespace coap

@@ -1,0 +1,108 @@
+// exchange_table.cpp — ExchangeTable slots, handles and indexes.
+#include "exchange_table.hpp"
+
+namespace coap::detail {
+
+void ExchangeTable::init(std::size_t capacity, std::size_t message_size) {
+    exchanges_.assign(capacity, Exchange{});
+    buffers_.assign(capacity * message_size, std::byte{0});
+    active_.clear();
+    active_.reserve(capacity);
+    active_position_.assign(capacity, 0);
+    message_size_ = message_size;
+    free_.init(static_cast<std::uint32_t>(capacity));
+    by_message_id_.init(capacity);
+    by_token_.init(capacity);
+}
+
+std::optional<std::uint32_t> ExchangeTable::allocate() noexcept {
+    if (free_.empty()) return std::nullopt;
+    const std::uint32_t slot = free_.pop();
+    const std::uint32_t generation = (exchanges_[slot].generation + 1) & 0xffffu;
+    exchanges_[slot] = Exchange{};
+    exchanges_[slot].generation = generation;
+    active_position_[slot] = static_cast<std::uint32_t>(active_.size());
+    active_.push_back(slot);
+    return slot;
+}
+
+void ExchangeTable::release(std::uint32_t slot) noexcept {
+    unindex(slot);
+    exchanges_[slot].state = ExchangeState::unused;
+    const std::uint32_t position = active_position_[slot];
+    const std::uint32_t last = active_.back();
+    active_[position] = last;
+    active_position_[last] = position;
+    active_.pop_back();
+    free_.push(slot);
+}
+
+std::optional<std::uint32_t> ExchangeTable::slot_of(std::uint32_t handle,
+                                                    bool client) const noexcept {
+    const std::uint32_t index = handle & 0xffffu;
+    if (index == 0 || index > exchanges_.size()) return std::nullopt;
+    const std::uint32_t slot = index - 1;
+    const Exchange& e = exchanges_[slot];
+    if (e.state == ExchangeState::unused || e.client != client || e.generation != handle >> 16)
+        return std::nullopt;
+    return slot;
+}
+
+std::uint64_t ExchangeTable::token_key(gsl::span<const std::byte> token) noexcept {
+    std::uint64_t h = token.size();
+    for (const std::byte b : token)
+        h = (h << 8 | (h >> 56)) ^ static_cast<std::uint8_t>(b);
+    return mix_hash(0x746f6b656eu, h);
+}
+
+void ExchangeTable::index_message_id(std::uint32_t slot) noexcept {
+    Exchange& e = exchanges_[slot];
+    if (e.indexed_by_message_id) by_message_id_.erase(message_id_key(e.peer, e.message_id), slot);
+    by_message_id_.insert(message_id_key(e.peer, e.message_id), slot);
+    e.indexed_by_message_id = true;
+}
+
+void ExchangeTable::index_token(std::uint32_t slot) noexcept {
+    Exchange& e = exchanges_[slot];
+    if (e.indexed_by_token) return;
+    by_token_.insert(token_key(e.token_bytes()), slot);
+    e.indexed_by_token = true;
+}
+
+void ExchangeTable::unindex(std::uint32_t slot) noexcept {
+    Exchange& e = exchanges_[slot];
+    if (e.indexed_by_message_id) by_message_id_.erase(message_id_key(e.peer, e.message_id), slot);
+    if (e.indexed_by_token) by_token_.erase(token_key(e.token_bytes()), slot);
+    e.indexed_by_message_id = e.indexed_by_token = false;
+}
+
+std::optional<std::uint32_t> ExchangeTable::find_by_message_id(
+    const Address& peer, std::uint16_t message_id) const noexcept {
+    return by_message_id_.find(message_id_key(peer, message_id), [&](std::uint32_t s) {
+        const Exchange& e = exchanges_[s];
+        return e.message_id == message_id && e.peer == peer;
+    });
+}
+
+namespace {
+bool same_bytes(gsl::span<const std::byte> a, gsl::span<const std::byte> b) noexcept {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+}  // namespace
+
+std::optional<std::uint32_t> ExchangeTable::find_by_token(
+    const Address& peer, gsl::span<const std::byte> token) const noexcept {
+    return by_token_.find(token_key(token), [&](std::uint32_t s) {
+        const Exchange& e = exchanges_[s];
+        return same_bytes(e.token_bytes(), token) && (e.multicast || e.peer == peer);
+    });
+}
+
+bool ExchangeTable::token_in_use(gsl::span<const std::byte> token) const noexcept {
+    return by_token_
+        .find(token_key(token),
+              [&](std::uint32_t s) { return same_bytes(exchanges_[s].token_bytes(), token); })
+        .has_value();
+}
+
+}  // namespace coap::detail

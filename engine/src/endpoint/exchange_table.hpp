@@ -1,0 +1,124 @@
+// exchange_table.hpp — ExchangeTable: every request in progress, sent
+// (client) or received (server), with the message it retransmits. Owns slot
+// allocation with generation-checked handles and the two lookup indexes of
+// RFC 7252: by (peer, message ID) for ACK and RST (§4), and by token for
+// responses (§5.3.2; multicast requests match any responding peer).
+#pragma once
+
+#include "coap/address.hpp"
+#include "coap/time.hpp"
+#include "coap/transmission.hpp"
+#include "hash_index.hpp"
+#include "slot_list.hpp"
+
+#include <gsl/span>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+namespace coap::detail {
+
+enum class ExchangeState : std::uint8_t {
+    unused,
+    // client
+    queued,             ///< waiting for an NSTART slot or the PROBING_RATE budget
+    awaiting_ack,       ///< CON request sent, retransmitting until ACK or RST
+    awaiting_response,  ///< NON request sent, or CON request acknowledged empty
+    collecting,         ///< multicast request: responses until the window closes
+    // server
+    pending,       ///< request delivered to the application, nothing sent yet
+    acknowledged,  ///< empty ACK sent (CON) or NON request: the response is separate
+    leisure,       ///< response built, waiting for its multicast leisure to end
+    confirming,    ///< separate CON response sent, retransmitting until ACK or RST
+};
+
+inline constexpr Instant never{INT64_MAX};
+
+struct Exchange {
+    Address peer;
+    TransmissionParameters parameters{};
+    Instant deadline = never;  ///< when the timer of this exchange fires
+    Instant started{};
+    Duration timeout{};  ///< the current retransmission interval
+    std::uint32_t generation = 0;
+    std::uint32_t length = 0;  ///< bytes of the message in the buffer
+    std::uint32_t peer_slot = 0xffffffffu;
+    std::uint32_t next_queued = 0xffffffffu;
+    std::uint32_t dedup_slot = 0xffffffffu;  ///< server: the request's dedup entry
+    std::uint16_t message_id = 0;            ///< of the message this side sent last
+    std::uint16_t request_message_id = 0;    ///< server: of the request received
+    std::array<std::byte, 8> token{};
+    std::uint8_t token_length = 0;
+    std::uint8_t retransmissions = 0;
+    ExchangeState state = ExchangeState::unused;
+    bool client = false;
+    bool confirmable = false;
+    bool multicast = false;
+    bool ping = false;
+    bool counts_outstanding = false;  ///< holds one of the peer's NSTART slots
+    bool indexed_by_message_id = false;
+    bool indexed_by_token = false;
+
+    gsl::span<const std::byte> token_bytes() const noexcept { return {token.data(), token_length}; }
+};
+
+class ExchangeTable {
+  public:
+    void init(std::size_t capacity, std::size_t message_size);
+
+    std::optional<std::uint32_t> allocate() noexcept;
+    void release(std::uint32_t slot) noexcept;
+
+    Exchange& operator[](std::uint32_t slot) noexcept { return exchanges_[slot]; }
+    const Exchange& operator[](std::uint32_t slot) const noexcept { return exchanges_[slot]; }
+    gsl::span<std::byte> buffer(std::uint32_t slot) noexcept {
+        return {buffers_.data() + slot * message_size_, message_size_};
+    }
+    gsl::span<const std::byte> message(std::uint32_t slot) const noexcept {
+        return {buffers_.data() + slot * message_size_, exchanges_[slot].length};
+    }
+
+    /// Handles: slot and generation in one number, so a stale handle never
+    /// names a newer exchange.
+    std::uint32_t handle_of(std::uint32_t slot) const noexcept {
+        return (exchanges_[slot].generation << 16) | (slot + 1);
+    }
+    std::optional<std::uint32_t> slot_of(std::uint32_t handle, bool client) const noexcept;
+
+    void index_message_id(std::uint32_t slot) noexcept;
+    void index_token(std::uint32_t slot) noexcept;
+    void unindex(std::uint32_t slot) noexcept;
+    std::optional<std::uint32_t> find_by_message_id(const Address& peer,
+                                                    std::uint16_t message_id) const noexcept;
+    /// A client exchange whose token equals `token` and whose peer is `peer` (or
+    /// that was sent to a multicast group).
+    std::optional<std::uint32_t> find_by_token(const Address& peer,
+                                               gsl::span<const std::byte> token) const noexcept;
+    bool token_in_use(gsl::span<const std::byte> token) const noexcept;
+
+    std::size_t capacity() const noexcept { return exchanges_.size(); }
+    std::size_t in_use() const noexcept { return free_.in_use(); }
+    /// Slots in use, in no particular order (for timers).
+    const std::vector<std::uint32_t>& active() const noexcept { return active_; }
+
+  private:
+    static std::uint64_t message_id_key(const Address& peer, std::uint16_t id) noexcept {
+        return mix_hash(peer.hash(), id);
+    }
+    static std::uint64_t token_key(gsl::span<const std::byte> token) noexcept;
+
+    std::vector<Exchange> exchanges_;
+    std::vector<std::byte> buffers_;
+    std::vector<std::uint32_t> active_;
+    std::vector<std::uint32_t> active_position_;
+    std::size_t message_size_ = 0;
+    FreeList free_;
+    HashIndex by_message_id_;
+    HashIndex by_token_;
+};
+
+}  // namespace coap::detail

@@ -1,0 +1,57 @@
+// peer_table.cpp — PeerTable lookup, creation and LRU eviction of idle peers.
+#include "peer_table.hpp"
+
+namespace coap::detail {
+
+void PeerTable::init(std::size_t capacity) {
+    peers_.assign(capacity, Peer{});
+    free_.init(static_cast<std::uint32_t>(capacity));
+    index_.init(capacity);
+}
+
+std::optional<std::uint32_t> PeerTable::find(const Address& address) const noexcept {
+    return index_.find(address.hash(),
+                       [&](std::uint32_t slot) { return peers_[slot].address == address; });
+}
+
+std::optional<std::uint32_t> PeerTable::find_or_create(const Address& address, Instant now,
+                                                       const TransmissionParameters& defaults,
+                                                       Prng& prng) noexcept {
+    if (auto slot = find(address)) {
+        peers_[*slot].last_used = now;
+        return slot;
+    }
+    if (free_.empty() && !evict_idle()) return std::nullopt;
+    const std::uint32_t slot = free_.pop();
+    Peer& peer = peers_[slot];
+    peer = Peer{};
+    peer.address = address;
+    peer.in_use = true;
+    peer.last_used = now;
+    peer.parameters = defaults;
+    // §4.4: start message IDs at a random value so a restarted or evicted peer
+    // state does not replay recent IDs.
+    peer.next_message_id = static_cast<std::uint16_t>(prng.next());
+    index_.insert(address.hash(), slot);
+    return slot;
+}
+
+bool PeerTable::evict_idle() noexcept {
+    std::uint32_t victim = no_exchange;
+    for (std::uint32_t i = 0; i < peers_.size(); ++i) {
+        const Peer& p = peers_[i];
+        if (!p.in_use || p.pinned || p.references != 0) continue;
+        if (victim == no_exchange || p.last_used < peers_[victim].last_used) victim = i;
+    }
+    if (victim == no_exchange) return false;
+    remove(victim);
+    return true;
+}
+
+void PeerTable::remove(std::uint32_t slot) noexcept {
+    index_.erase(peers_[slot].address.hash(), slot);
+    peers_[slot].in_use = false;
+    free_.push(slot);
+}
+
+}  // namespace coap::detail

@@ -1,0 +1,64 @@
+// peer_table.hpp — PeerTable: per-peer state of an Endpoint (RFC 7252 §4.4
+// message IDs, §4.7 congestion control). Owns the message ID counter, the
+// count of outstanding confirmable interactions and the FIFO of requests
+// waiting for NSTART, the PROBING_RATE budget, and pinned parameters.
+// Fixed capacity; idle peers are evicted least recently used first.
+#pragma once
+
+#include "coap/address.hpp"
+#include "coap/prng.hpp"
+#include "coap/time.hpp"
+#include "coap/transmission.hpp"
+#include "hash_index.hpp"
+#include "slot_list.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace coap::detail {
+
+inline constexpr std::uint32_t no_exchange = 0xffffffffu;
+
+struct Peer {
+    Address address;
+    Instant last_used{};
+    /// NON bytes sent since the peer was last heard from (§4.7 PROBING_RATE).
+    Instant unanswered_since{};
+    std::uint32_t unanswered_bytes = 0;
+    /// Exchanges that name this peer; a peer with any is never evicted.
+    std::uint32_t references = 0;
+    /// Head and tail of the FIFO of exchanges waiting for an NSTART slot.
+    std::uint32_t queue_head = no_exchange;
+    std::uint32_t queue_tail = no_exchange;
+    std::uint16_t next_message_id = 0;
+    std::uint8_t outstanding = 0;
+    bool in_use = false;
+    bool pinned = false;  ///< has its own parameters; never evicted
+    TransmissionParameters parameters{};
+};
+
+class PeerTable {
+  public:
+    void init(std::size_t capacity);
+
+    std::optional<std::uint32_t> find(const Address& address) const noexcept;
+    /// The peer's slot, creating it (evicting an idle peer if needed); nullopt
+    /// when the table is full of busy peers.
+    std::optional<std::uint32_t> find_or_create(const Address& address, Instant now,
+                                                const TransmissionParameters& defaults,
+                                                Prng& prng) noexcept;
+    Peer& operator[](std::uint32_t slot) noexcept { return peers_[slot]; }
+    const Peer& operator[](std::uint32_t slot) const noexcept { return peers_[slot]; }
+    std::size_t in_use() const noexcept { return free_.in_use(); }
+
+  private:
+    bool evict_idle() noexcept;
+    void remove(std::uint32_t slot) noexcept;
+
+    std::vector<Peer> peers_;
+    FreeList free_;
+    HashIndex index_;
+};
+
+}  // namespace coap::detail

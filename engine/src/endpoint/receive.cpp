@@ -1,0 +1,95 @@
+// receive.cpp — the message layer's input side (RFC 7252 §4.2, §4.3): parses
+// each datagram, gives malformed ones their reaction, answers pings, routes
+// ACK and RST to the exchange they name, and hands requests to server.cpp and
+// responses to client.cpp.
+#include "endpoint_state.hpp"
+
+namespace coap {
+
+void Endpoint::State::on_datagram(Instant now, const Address& peer, Bytes datagram,
+                                  const ArrivalInfo& arrival) {
+    ++stats.datagrams_received;
+    const auto parsed = MessageView::parse(datagram);
+    if (!parsed) {
+        on_malformed(peer, parsed.error(), arrival);
+        return;
+    }
+    const MessageView& message = *parsed;
+
+    // Anything well-formed from a peer shows it is alive (§4.7 PROBING_RATE).
+    if (auto slot = peers.find(peer)) {
+        peers[*slot].unanswered_bytes = 0;
+        peers[*slot].last_used = now;
+    }
+
+    if (message.is_empty_message()) {
+        on_empty(now, peer, message, arrival);
+    } else if (message.code().is_request()) {
+        on_request(now, peer, message, arrival);
+    } else if (message.code().is_response()) {
+        on_response(now, peer, message);
+    } else if (message.type() == MessageType::confirmable && !arrival.multicast) {
+        // A code this endpoint cannot use: reject the CON (§4.2). A NON is ignored.
+        send_empty(peer, MessageType::reset, message.message_id());
+    }
+}
+
+void Endpoint::State::on_malformed(const Address& peer, const ParseError& error,
+                                   const ArrivalInfo& arrival) {
+    ++stats.malformed_received;
+    // §4.2: a CON with a message format error is rejected with RST; §4.3: others
+    // are ignored. Never RST a multicast datagram (§8.1).
+    if (error.header_valid && error.type == MessageType::confirmable && !arrival.multicast)
+        send_empty(peer, MessageType::reset, error.message_id);
+}
+
+void Endpoint::State::on_empty(Instant now, const Address& peer, const MessageView& message,
+                               const ArrivalInfo& arrival) {
+    switch (message.type()) {
+        case MessageType::confirmable:
+            // §4.3: an empty CON is a ping; the answer is RST.
+            if (!arrival.multicast) send_empty(peer, MessageType::reset, message.message_id());
+            return;
+        case MessageType::non_confirmable:
+            return;  // rejected by the parser already
+        case MessageType::acknowledgement:
+        case MessageType::reset:
+            break;
+    }
+    const bool reset = message.type() == MessageType::reset;
+    const auto slot = exchanges.find_by_message_id(peer, message.message_id());
+    if (!slot) return;  // §4.2: an unmatched ACK or RST is silently ignored
+    detail::Exchange& exchange = exchanges[*slot];
+    if (exchange.client) {
+        if (exchange.ping) {
+            if (exchange.state == detail::ExchangeState::awaiting_ack)
+                finish_client(now, *slot, Event{.kind = EventKind::pong});
+            return;
+        }
+        if (reset) {
+            // §4.2/§4.3: RST cancels the exchange that sent the message it names.
+            Event failed{.kind = EventKind::exchange_failed, .reason = FailureReason::reset};
+            finish_client(now, *slot, failed);
+            return;
+        }
+        if (exchange.state == detail::ExchangeState::awaiting_ack) {
+            // §5.2.2: an empty ACK; the response will come separately.
+            leave_outstanding(now, *slot);
+            detail::Exchange& e = exchanges[*slot];
+            e.state = detail::ExchangeState::awaiting_response;
+            e.deadline = now + config.effective_separate_response_timeout();
+        }
+        return;
+    }
+    if (exchange.state == detail::ExchangeState::confirming) {
+        if (reset) {
+            events.push(Event{.kind = EventKind::response_failed,
+                              .responder = ResponderId{exchanges.handle_of(*slot)},
+                              .peer = peer,
+                              .reason = FailureReason::reset});
+        }
+        release_server(*slot);
+    }
+}
+
+}  // namespace coap

@@ -1,0 +1,311 @@
+// server.cpp — the server side of RFC 7252 §5: deduplication of requests
+// (§4.5), the reactions the message layer gives on its own (4.02, 4.13, 5.03),
+// piggybacked, separate and NON responses (§5.2), and multicast requests
+// (§8.2: leisure, no RST, no error responses).
+#include "endpoint_state.hpp"
+
+#include <cstring>
+
+namespace coap {
+namespace {
+
+using detail::ExchangeState;
+
+constexpr std::uint32_t none = 0xffffffffu;
+
+bool owns_dedup_entry(const detail::DedupCache& dedup, const detail::Exchange& e,
+                      std::uint32_t slot) {
+    if (e.dedup_slot == none) return false;
+    const detail::DedupEntry& entry = dedup[e.dedup_slot];
+    return entry.in_use && entry.exchange == slot && entry.message_id == e.request_message_id &&
+           entry.peer == e.peer;
+}
+
+/// Writes "what N" into `out` without stdio.
+std::string_view option_diagnostic(gsl::span<char> out, std::uint16_t number) {
+    constexpr std::string_view prefix = "unrecognized critical option ";
+    std::size_t n = 0;
+    for (const char c : prefix)
+        out[n++] = c;
+    char digits[5];
+    int count = 0;
+    do {
+        digits[count++] = static_cast<char>('0' + number % 10);
+        number = static_cast<std::uint16_t>(number / 10);
+    } while (number != 0);
+    while (count > 0)
+        out[n++] = digits[--count];
+    return {out.data(), n};
+}
+
+}  // namespace
+
+void Endpoint::State::on_request(Instant now, const Address& peer, const MessageView& request,
+                                 const ArrivalInfo& arrival) {
+    const bool confirmable = request.type() == MessageType::confirmable;
+    // §8.1: multicast requests are NON; a CON to a group is not answered at all.
+    if (arrival.multicast && confirmable) return;
+    if (request.type() == MessageType::acknowledgement) return;  // rejected by the parser
+
+    if (auto seen = dedup.find(peer, request.message_id(), now)) {
+        ++stats.duplicates_received;
+        on_duplicate(*seen, request);
+        return;
+    }
+
+    const TransmissionParameters& parameters = parameters_for(peer);
+    const Instant expires =
+        now + (confirmable ? parameters.exchange_lifetime() : parameters.non_lifetime());
+    const auto entry = dedup.insert(peer, request.message_id(), now, expires);
+    if (!entry) {
+        // Every dedup entry is live: answering now could run a handler twice, so
+        // the peer is told to come back when the oldest entry expires.
+        if (arrival.multicast) return;
+        const Instant earliest = dedup.earliest_expiry().value_or(now);
+        const auto wait = static_cast<std::uint32_t>((earliest - now).ms / 1000 + 1);
+        reply_directly(peer, request, codes::service_unavailable, none, {}, std::nullopt,
+                       wait > config.busy_max_age ? wait : config.busy_max_age);
+        return;
+    }
+
+    if (const auto issue = check_options(request); issue && issue->critical) {
+        // §5.4.1: an unrecognised critical option in a CON request gets 4.02.
+        if (arrival.multicast) return;
+        char text[48];
+        reply_directly(peer, request, codes::bad_option, *entry,
+                       option_diagnostic(text, to_underlying(issue->number)), std::nullopt,
+                       std::nullopt);
+        return;
+    }
+    if (request.payload().size() > config.max_request_payload ||
+        request.bytes().size() > config.capacities.max_message_size) {
+        // §5.9.2.9: 4.13 with Size1 saying what would be acceptable.
+        if (arrival.multicast) return;
+        reply_directly(peer, request, codes::request_entity_too_large, *entry, {},
+                       static_cast<std::uint32_t>(config.max_request_payload), std::nullopt);
+        return;
+    }
+
+    const auto slot = events.full() ? std::nullopt : exchanges.allocate();
+    if (!slot) {
+        if (arrival.multicast) {
+            dedup.erase(*entry);
+            return;
+        }
+        reply_directly(peer, request, codes::service_unavailable, *entry, {}, std::nullopt,
+                       config.busy_max_age);
+        return;
+    }
+    detail::Exchange& e = exchanges[*slot];
+    e.peer = peer;
+    e.parameters = parameters;
+    e.client = false;
+    e.confirmable = confirmable;
+    e.multicast = arrival.multicast;
+    e.request_message_id = request.message_id();
+    e.token_length = static_cast<std::uint8_t>(request.token().size());
+    std::memcpy(e.token.data(), request.token().data(), e.token_length);
+    e.dedup_slot = *entry;
+    e.started = now;
+    e.state = ExchangeState::pending;
+    e.deadline =
+        confirmable ? now + config.empty_ack_delay : now + config.effective_response_deadline();
+    dedup[*entry].exchange = *slot;
+
+    events.push(Event{.kind = EventKind::request_received,
+                      .responder = ResponderId{exchanges.handle_of(*slot)},
+                      .peer = peer,
+                      .multicast = arrival.multicast},
+                request.bytes());
+}
+
+void Endpoint::State::on_duplicate(std::uint32_t dedup_slot, const MessageView& message) {
+    // §4.5: a duplicate NON is ignored; a duplicate CON gets the same answer again,
+    // and nothing is reported again.
+    if (message.type() != MessageType::confirmable) return;
+    const detail::DedupEntry& entry = dedup[dedup_slot];
+    switch (entry.reply) {
+        case detail::DedupReply::stored:
+            send(entry.peer, dedup.stored_reply(dedup_slot));
+            return;
+        case detail::DedupReply::empty_ack:
+            send_empty(entry.peer, MessageType::acknowledgement, entry.message_id);
+            return;
+        case detail::DedupReply::none:
+            break;
+    }
+    // The application is still working on it: acknowledge now, so that the
+    // client stops retransmitting; the response will be separate.
+    if (entry.exchange != none && entry.exchange < exchanges.capacity()) {
+        const detail::Exchange& e = exchanges[entry.exchange];
+        if (e.state == ExchangeState::pending && !e.client &&
+            owns_dedup_entry(dedup, e, entry.exchange))
+            send_empty_ack(entry.exchange);
+    }
+}
+
+void Endpoint::State::reply_directly(const Address& peer, const MessageView& request, Code code,
+                                     std::uint32_t dedup_slot, std::string_view diagnostic,
+                                     std::optional<std::uint32_t> size1,
+                                     std::optional<std::uint32_t> max_age) {
+    const bool confirmable = request.type() == MessageType::confirmable;
+    std::uint16_t message_id = request.message_id();
+    if (!confirmable) {
+        // §5.2.3: a NON request gets a NON response with a message ID of our own.
+        const auto peer_slot = peers.find_or_create(peer, Instant{}, config.transmission, prng);
+        message_id = peer_slot ? next_message_id(peers[*peer_slot])
+                               : static_cast<std::uint16_t>(prng.next());
+    }
+    MessageWriter writer(scratch,
+                         confirmable ? MessageType::acknowledgement : MessageType::non_confirmable,
+                         code, message_id, request.token());
+    if (max_age) writer.option_uint(OptionNumber::max_age, *max_age);
+    if (size1) writer.option_uint(OptionNumber::size1, *size1);
+    if (!diagnostic.empty()) writer.payload(diagnostic);
+    const auto length = writer.finish();
+    if (!length) return;
+    const Bytes reply{scratch.data(), *length};
+    if (code == codes::service_unavailable) ++stats.busy_responses_sent;
+    send(peer, reply);
+    if (dedup_slot != none && confirmable) dedup.store_reply(dedup_slot, reply);
+}
+
+Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId responder,
+                                                  const ResponseOptions& options,
+                                                  const MessageBuilder* build) {
+    const auto found = exchanges.slot_of(responder.value, false);
+    if (!found) return Err{LocalError::stale_handle};
+    const std::uint32_t slot = *found;
+    detail::Exchange& e = exchanges[slot];
+    if (e.state != ExchangeState::pending && e.state != ExchangeState::acknowledged)
+        return Err{LocalError::already_answered};
+    if (!options.code.is_response()) return Err{LocalError::invalid_message};
+
+    if (e.multicast && !options.code.is_success()) {
+        // §8.2: no error responses to multicast requests; the request is done.
+        release_server(slot);
+        return Done{};
+    }
+    const bool piggybacked = e.confirmable && e.state == ExchangeState::pending;
+    MessageType type = MessageType::non_confirmable;
+    if (piggybacked)
+        type = MessageType::acknowledgement;
+    else if (e.confirmable && options.separate_confirmable)
+        type = MessageType::confirmable;
+
+    if (!piggybacked && e.peer_slot == none) {
+        const auto peer_slot = peers.find_or_create(e.peer, now, config.transmission, prng);
+        if (!peer_slot) return Err{LocalError::peers_full};
+        e.peer_slot = *peer_slot;
+        ++peers[*peer_slot].references;
+    }
+    if (transmits.full() && !e.multicast) return Err{LocalError::transmit_queue_full};
+
+    MessageWriter writer(exchanges.buffer(slot), type, options.code,
+                         piggybacked ? e.request_message_id : std::uint16_t{0}, e.token_bytes());
+    if (build) (*build)(writer);
+    const auto length = writer.finish();
+    if (!length) {
+        return Err{length.error() == WriteError::buffer_too_small ? LocalError::message_too_large
+                                                                  : LocalError::invalid_message};
+    }
+    e.length = static_cast<std::uint32_t>(*length);
+
+    if (piggybacked) {
+        send(e.peer, exchanges.message(slot));
+        if (owns_dedup_entry(dedup, e, slot))
+            dedup.store_reply(e.dedup_slot, exchanges.message(slot));
+        release_server(slot);
+        return Done{};
+    }
+    if (e.multicast) {
+        // §8.2: wait a random leisure before answering a multicast request.
+        e.state = ExchangeState::leisure;
+        e.deadline = now + Duration{prng.between(0, e.parameters.default_leisure.ms)};
+        return Done{};
+    }
+    e.confirmable = type == MessageType::confirmable;
+    if (!transmit_first(now, slot)) return Err{LocalError::transmit_queue_full};
+    if (!e.confirmable) release_server(slot);
+    return Done{};
+}
+
+Result<Done, LocalError> Endpoint::State::acknowledge(ResponderId responder) {
+    const auto slot = exchanges.slot_of(responder.value, false);
+    if (!slot) return Err{LocalError::stale_handle};
+    if (exchanges[*slot].state != ExchangeState::pending) return Done{};
+    if (!send_empty_ack(*slot)) return Err{LocalError::transmit_queue_full};
+    return Done{};
+}
+
+Result<Done, LocalError> Endpoint::State::release(ResponderId responder) {
+    const auto slot = exchanges.slot_of(responder.value, false);
+    if (!slot) return Err{LocalError::stale_handle};
+    release_server(*slot);
+    return Done{};
+}
+
+bool Endpoint::State::send_empty_ack(std::uint32_t slot) {
+    detail::Exchange& e = exchanges[slot];
+    if (!e.confirmable || e.state != ExchangeState::pending) {
+        if (!e.confirmable && e.state == ExchangeState::pending)
+            e.state = ExchangeState::acknowledged;
+        return true;
+    }
+    if (!send_empty(e.peer, MessageType::acknowledgement, e.request_message_id)) return false;
+    e.state = ExchangeState::acknowledged;
+    e.deadline = e.started + config.effective_response_deadline();
+    if (owns_dedup_entry(dedup, e, slot)) dedup[e.dedup_slot].reply = detail::DedupReply::empty_ack;
+    return true;
+}
+
+void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
+    detail::Exchange& e = exchanges[slot];
+    switch (e.state) {
+        case ExchangeState::pending:
+            if (e.confirmable) {
+                // §5.2.2: the application is slow; acknowledge and go separate.
+                if (!send_empty_ack(slot)) e.deadline = now;
+                return;
+            }
+            release_server(slot);  // a NON request nobody answered in time
+            return;
+        case ExchangeState::acknowledged:
+            release_server(slot);  // the application never answered
+            return;
+        case ExchangeState::leisure: {
+            if (transmits.full()) return;
+            auto& peer = peers[e.peer_slot];
+            e.message_id = next_message_id(peer);
+            auto buffer = exchanges.buffer(slot);
+            buffer[2] = std::byte{static_cast<std::uint8_t>(e.message_id >> 8)};
+            buffer[3] = std::byte{static_cast<std::uint8_t>(e.message_id)};
+            send(e.peer, exchanges.message(slot));
+            release_server(slot);
+            return;
+        }
+        case ExchangeState::confirming:
+            if (!retransmit(now, slot)) {
+                if (!events.push(Event{.kind = EventKind::response_failed,
+                                       .responder = ResponderId{exchanges.handle_of(slot)},
+                                       .peer = e.peer,
+                                       .reason = FailureReason::timeout})) {
+                    e.deadline = now;  // retried once the application drains events
+                    return;
+                }
+                release_server(slot);
+            }
+            return;
+        default:
+            return;
+    }
+}
+
+void Endpoint::State::release_server(std::uint32_t slot) {
+    detail::Exchange& e = exchanges[slot];
+    if (owns_dedup_entry(dedup, e, slot)) dedup[e.dedup_slot].exchange = none;
+    drop_peer_reference(e.peer_slot);
+    exchanges.release(slot);
+}
+
+}  // namespace coap

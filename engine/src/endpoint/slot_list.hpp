@@ -1,0 +1,35 @@
+// slot_list.hpp — FreeList: the free slots of a fixed table, as a stack of
+// indices. Owns nothing else. Sized once; push and pop never allocate.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace coap::detail {
+
+class FreeList {
+  public:
+    void init(std::uint32_t count) {
+        free_.clear();
+        free_.reserve(count);
+        for (std::uint32_t i = count; i > 0; --i)
+            free_.push_back(i - 1);
+        capacity_ = count;
+    }
+    bool empty() const noexcept { return free_.empty(); }
+    std::uint32_t pop() noexcept {
+        const std::uint32_t slot = free_.back();
+        free_.pop_back();
+        return slot;
+    }
+    void push(std::uint32_t slot) noexcept { free_.push_back(slot); }
+    std::uint32_t in_use() const noexcept {
+        return capacity_ - static_cast<std::uint32_t>(free_.size());
+    }
+
+  private:
+    std::vector<std::uint32_t> free_;
+    std::uint32_t capacity_ = 0;
+};
+
+}  // namespace coap::detail
