@@ -1,5 +1,5 @@
 // bench/alloc_counter.hpp — counts heap allocations made anywhere in the
-// process (C++ operator new and libcoap's malloc alike).
+// process (C++ operator new and libcoap's malloc alike), and the bytes they asked for.
 #pragma once
 
 #include <cstdint>
@@ -11,5 +11,9 @@ bool available() noexcept;
 
 /// malloc + calloc + realloc calls since the program started.
 std::uint64_t allocations() noexcept;
+
+/// Bytes asked for by those calls (calloc: count × size; realloc: the new size,
+/// whatever the old block held). Excludes the allocator's own per-block overhead.
+std::uint64_t allocated_bytes() noexcept;
 
 }  // namespace bench::alloc_counter
