@@ -2,8 +2,9 @@
 # demo.sh — the README's first command: installs what is missing, builds, and
 # shows the codec and URI handling at work through the `cobalt` CLI (decode
 # RFC 7252 Appendix A messages, encode requests, reject malformed datagrams, and
-# turn URIs into request options).
-# The networking demo (client against `cobalt serve`) arrives with the CLI's
+# turn URIs into request options), then runs a client and a server Endpoint on
+# a lossy simulated network in virtual time and writes its packet trace as pcap.
+# The real-network demo (client against `cobalt serve`) arrives with the CLI's
 # network subcommands.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,5 +52,8 @@ $cobalt uri --base coap://h/a/b/c '../d?q' './e/../f' '//other/x' | grep -- '->'
 
 step "A malformed URI is pointed at, not guessed at"
 $cobalt uri 'coap://h st/x' | sed 's/^/  /' || true
+
+step "Two Endpoints on a simulated network: 30% loss, duplication, reordering (virtual time)"
+build/examples/simulated_network build/simulated_network.pcap | sed 's/^/  /'
 
 step "Done: run scripts/test.sh for the test suites"
