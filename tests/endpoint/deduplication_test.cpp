@@ -184,5 +184,72 @@ TEST(Rfc7252_4_5, ClientAcknowledgesADuplicateSeparateResponseWithoutReportingIt
     EXPECT_EQ(pair.server_endpoint().stats().exchanges_in_use, 0u);
 }
 
+TEST(Rfc7252_4_5, ADuplicateWhoseStoredReplyWasDroppedIsNeitherRerunNorAnswered) {
+    EndpointConfig server;
+    server.capacities.stored_reply_bytes = 40;  // room for about one reply
+    EndpointPair pair(1, {}, server);
+    for (std::uint16_t id = 1; id <= 3; ++id)
+        pair.net.inject(pair.client, EndpointPair::server_address(),
+                        raw_get(MessageType::confirmable, id));
+    pair.net.run_for(seconds(1));
+    EXPECT_EQ(pair.handler_runs, 3u);
+    EXPECT_GE(pair.server_endpoint().stats().replies_evicted, 1u);
+    const std::size_t answers_before = pair.sent(pair.server, pair.client).size();
+    // The oldest reply is gone: the handler must not run again, and nothing is
+    // invented in its place (the client's retransmissions run out).
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 1));
+    pair.net.run_for(seconds(1));
+    EXPECT_EQ(pair.handler_runs, 3u);
+    EXPECT_EQ(pair.sent(pair.server, pair.client).size(), answers_before);
+    EXPECT_EQ(pair.server_endpoint().stats().duplicates_unanswerable, 1u);
+    // The newest reply is still there.
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 3));
+    pair.net.run_for(seconds(1));
+    const auto answers = pair.sent(pair.server, pair.client);
+    ASSERT_EQ(answers.size(), answers_before + 1);
+    EXPECT_TRUE(answers.back().is(MessageType::acknowledgement, codes::content));
+    EXPECT_EQ(answers.back().message_id, 3);
+    EXPECT_EQ(pair.handler_runs, 3u);
+}
+
+TEST(Rfc7252_4_5, AFullCacheFreesTheEarliestExpiringEntryFirst) {
+    EndpointConfig server;
+    server.capacities.dedup_entries = 4;
+    EndpointPair pair(1, {}, server);
+    // Two CON entries (247 s), then two NON entries (145 s): the table is full.
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 1));
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 2));
+    pair.net.run_for(seconds(10));
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::non_confirmable, 3));
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::non_confirmable, 4));
+    pair.net.run_for(seconds(1));
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 5));
+    pair.net.run_for(seconds(1));
+    EXPECT_EQ(pair.handler_runs, 4u);
+    const auto busy = pair.sent(pair.server, pair.client).back();
+    ASSERT_TRUE(busy.is(MessageType::acknowledgement, codes::service_unavailable));
+    ASSERT_TRUE(busy.max_age);
+    // The NON entries expire first (10 s + 145 s), not the older CON ones.
+    EXPECT_GE(*busy.max_age, 143u);
+    EXPECT_LE(*busy.max_age, 146u);
+    pair.net.run_for(seconds(145));  // now past the NON entries, before the CON ones
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 6));
+    pair.net.run_for(seconds(1));
+    EXPECT_EQ(pair.handler_runs, 5u);
+    // The CON entries are still live: their duplicates are still recognised.
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 1));
+    pair.net.run_for(seconds(1));
+    EXPECT_EQ(pair.handler_runs, 5u);
+}
+
 }  // namespace
 }  // namespace coap

@@ -16,11 +16,28 @@ struct EndpointCapacities {
     /// Client requests and server requests in progress, together. Full: send_request
     /// fails with LocalError::exchanges_full; a new request from a peer gets 5.03.
     std::size_t exchanges = 64;
-    /// Remembered (peer, message ID) pairs (§4.5). Entries live EXCHANGE_LIFETIME
-    /// (CON) or NON_LIFETIME (NON) and are never evicted early: when every entry is
-    /// live, a new request gets 5.03 with Max-Age instead of risking a second run of
-    /// a handler.
-    std::size_t dedup_entries = 256;
+    /// Remembered (peer, message ID) pairs (§4.5), about 124 bytes each with their
+    /// index (replies are kept apart, see stored_reply_bytes). Entries live
+    /// EXCHANGE_LIFETIME (CON) or NON_LIFETIME (NON) and are never evicted early: when
+    /// every entry is live, a new request gets 5.03 with Max-Age (the time until the
+    /// earliest entry expires) instead of risking a second run of a handler.
+    /// Consequence of this strictness: the sustained rate of new requests from all
+    /// peers together is at most dedup_entries / EXCHANGE_LIFETIME, with the default
+    /// parameters 4096 / 247 s ≈ 16.6 CON requests per second (4096 / 145 s ≈ 28 for
+    /// NON); beyond that the server answers 5.03 with Max-Age. A client spends an
+    /// entry on every separate response it receives.
+    std::size_t dedup_entries = 4096;
+    /// Bytes of the ring that keeps the replies a duplicate CON request gets again:
+    /// piggybacked responses, and the 4.02, 4.13 and 5.03 the endpoint sends on its
+    /// own. Each reply takes its length plus 10 bytes; the default keeps about 1000
+    /// replies of 50 bytes, over a minute of replies at the 16.6 requests per second
+    /// above, longer than the MAX_TRANSMIT_SPAN (45 s) in which a client retransmits.
+    /// Full: the oldest stored replies are dropped (EndpointStats::replies_evicted);
+    /// a reply larger than the whole ring is not stored (counted the same way). A
+    /// duplicate CON whose reply is gone gets no answer and its handler does not run
+    /// again (EndpointStats::duplicates_unanswerable): the client retransmits until it
+    /// gives up. Zero stores no reply at all.
+    std::size_t stored_reply_bytes = 65536;
     /// Peers with state (message ID counter, congestion state, parameters). An idle
     /// peer (no exchange) is evicted, least recently used first; when none is idle,
     /// sending to a new peer fails with LocalError::peers_full.
@@ -63,8 +80,6 @@ struct EndpointConfig {
     Duration multicast_response_window{};
     /// Max-Age, in seconds, of the 5.03 sent when a table is full.
     std::uint32_t busy_max_age = 2;
-    /// Accept and generate RFC 8974 extended tokens on received messages.
-    bool extended_token_length = false;
 
     Duration effective_response_deadline() const noexcept {
         return response_deadline.ms > 0 ? response_deadline : transmission.exchange_lifetime();

@@ -98,6 +98,11 @@ struct EndpointStats {
     std::uint64_t resets_sent = 0;
     std::uint64_t busy_responses_sent = 0;  ///< 5.03 because a table was full
     std::uint64_t dropped_datagrams = 0;    ///< ACK/RST not queued, transmit queue full
+    /// Stored replies dropped from the full reply ring (or too large for it) while
+    /// their dedup entry was live (EndpointCapacities::stored_reply_bytes).
+    std::uint64_t replies_evicted = 0;
+    /// Duplicate CON requests left unanswered because their stored reply was gone.
+    std::uint64_t duplicates_unanswerable = 0;
 };
 
 }  // namespace coap

@@ -26,15 +26,14 @@ class FunctionRef<R(Args...)> {
     }
 
     /// Any other callable object.
-    template <class F,
-              class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, FunctionRef> &&
-                                       !std::is_function_v<std::remove_reference_t<F>> &&
-                                       !std::is_pointer_v<std::decay_t<F>> &&
-                                       std::is_invocable_r_v<R, F&, Args...>>>
+    template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, FunctionRef> &&
+                                                !std::is_function_v<std::remove_reference_t<F>> &&
+                                                !std::is_pointer_v<std::decay_t<F>> &&
+                                                std::is_invocable_r_v<R, F&, Args...>>>
     FunctionRef(F&& callable) noexcept  // NOLINT: implicit by design
         : call_([](Target target, Args... args) -> R {
-              return (*static_cast<std::add_pointer_t<std::remove_reference_t<F>>>(
-                  target.object))(std::forward<Args>(args)...);
+              return (*static_cast<std::add_pointer_t<std::remove_reference_t<F>>>(target.object))(
+                  std::forward<Args>(args)...);
           }) {
         target_.object = const_cast<void*>(static_cast<const void*>(std::addressof(callable)));
     }

@@ -77,8 +77,9 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
 void Endpoint::State::start_client(Instant now, std::uint32_t slot) {
     detail::Exchange& e = exchanges[slot];
     detail::Peer& peer = peers[e.peer_slot];
-    if (e.confirmable && !e.counts_outstanding) {
-        // §4.7: at most NSTART outstanding confirmable interactions per peer; the
+    if (!e.multicast && !e.counts_outstanding) {
+        // §4.7: at most NSTART outstanding interactions per peer: a CON not yet
+        // acknowledged, or any request whose response is still expected. The
         // rest wait in FIFO order.
         if (peer.outstanding >= peer.parameters.nstart) {
             e.state = ExchangeState::queued;
@@ -94,16 +95,21 @@ void Endpoint::State::start_client(Instant now, std::uint32_t slot) {
         ++peer.outstanding;
         e.counts_outstanding = true;
     }
-    if (!e.confirmable && !e.multicast && peer.unanswered_bytes > 0 &&
+    if (!e.confirmable && !e.multicast && !e.paced && peer.unanswered_bytes > 0 &&
         peer.parameters.probing_rate > 0) {
         // §4.7: to a peer that has not answered, NON traffic stays under
-        // PROBING_RATE bytes per second on average.
-        const Instant allowed =
-            peer.unanswered_since + Duration{static_cast<std::int64_t>(peer.unanswered_bytes) *
-                                             1000 / peer.parameters.probing_rate};
+        // PROBING_RATE bytes per second on average since the first unanswered
+        // byte; requests paced earlier keep their place.
+        const auto pace = [&](std::uint32_t bytes) {
+            return Duration{static_cast<std::int64_t>(bytes) * 1000 / peer.parameters.probing_rate};
+        };
+        Instant allowed = peer.unanswered_since + pace(peer.unanswered_bytes);
+        if (peer.paced_until > allowed) allowed = peer.paced_until;
         if (allowed > now) {
+            e.paced = true;
             e.state = ExchangeState::queued;
             e.deadline = allowed;
+            peer.paced_until = allowed + pace(e.length);
             return;
         }
     }
@@ -224,7 +230,7 @@ bool Endpoint::State::finish_client(Instant now, std::uint32_t slot, Event event
     if (event.peer.family() == AddressFamily::none) event.peer = e.peer;
     if (!events.push(event, message)) return false;
 
-    if (e.state == ExchangeState::queued && !e.counts_outstanding && e.confirmable) {
+    if (e.state == ExchangeState::queued && !e.counts_outstanding && !e.multicast) {
         // Still waiting for NSTART: unlink it from the peer's FIFO.
         detail::Peer& peer = peers[e.peer_slot];
         std::uint32_t previous = none;

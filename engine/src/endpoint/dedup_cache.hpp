@@ -2,12 +2,21 @@
 // and what was answered to each (RFC 7252 §4.5). Owns the lifetime rule: an
 // entry lives EXCHANGE_LIFETIME for CON and NON_LIFETIME for NON and is never
 // evicted while live, so a handler never runs twice for one message. Fixed
-// capacity; expired entries are reclaimed lazily, when a slot is needed.
+// capacity. The replies to send again live apart, in a ReplyStore ring that may
+// drop them (oldest first); an entry whose reply was dropped says so (`lost`).
+//
+// Expiry order: a binary min-heap of (expires, slot), with each entry's heap
+// position, because CON and NON entries (and peers with their own transmission
+// parameters) have different lifetimes, so insertion order is not expiry order.
+// earliest_expiry() is O(1); insert, erase and reclaiming an entry O(log n).
+// Expired entries are reclaimed lazily, a few per insert: until then they are
+// held (counted in in_use(), invisible to find()), never freed before they expire.
 #pragma once
 
 #include "coap/address.hpp"
 #include "coap/time.hpp"
 #include "hash_index.hpp"
+#include "reply_store.hpp"
 #include "slot_list.hpp"
 
 #include <gsl/span>
@@ -23,13 +32,17 @@ enum class DedupReply : std::uint8_t {
     none,       ///< nothing sent yet (a NON, or a CON whose handler is still running)
     empty_ack,  ///< an empty ACK went out; duplicates get it again
     stored,     ///< a piggybacked response (or RST/ACK) is stored; duplicates get it again
+    lost,       ///< a reply went out but is no longer stored (dropped from the
+                ///< ReplyStore, or larger than it): duplicates get nothing
 };
 
 struct DedupEntry {
     Address peer;
     Instant expires{};
-    std::uint32_t reply_length = 0;
+    std::uint64_t key = 0;                 ///< hash of (peer, message_id), as in the index
+    ReplyRef reply_ref{};                  ///< where the reply is, when reply == stored
     std::uint32_t exchange = 0xffffffffu;  ///< the server exchange still answering, if any
+    std::uint32_t heap_position = 0;       ///< index in the expiry heap, while in_use
     std::uint16_t message_id = 0;
     DedupReply reply = DedupReply::none;
     bool in_use = false;
@@ -37,37 +50,62 @@ struct DedupEntry {
 
 class DedupCache {
   public:
-    void init(std::size_t capacity, std::size_t reply_size);
+    /// `capacity` entries and a ring of `reply_bytes` for stored replies.
+    void init(std::size_t capacity, std::size_t reply_bytes);
 
     /// The live entry for (peer, message_id), if any.
     std::optional<std::uint32_t> find(const Address& peer, std::uint16_t message_id,
                                       Instant now) const noexcept;
-    /// A new entry expiring at `expires`; nullopt when every entry is live.
+    /// A new entry expiring at `expires`; nullopt when every entry is live. An
+    /// expired entry for the same pair is replaced (callers find() first, so a
+    /// live one never is).
     std::optional<std::uint32_t> insert(const Address& peer, std::uint16_t message_id, Instant now,
                                         Instant expires) noexcept;
-    /// Stores the reply sent for the entry (at most reply_size bytes).
+    /// Stores the reply sent for the entry, for duplicates. When the ring has no
+    /// room, the oldest stored replies are dropped and their entries become `lost`;
+    /// a reply larger than the ring is not stored and this entry becomes `lost`.
     void store_reply(std::uint32_t slot, gsl::span<const std::byte> reply) noexcept;
+    /// The stored reply; empty unless the entry's reply is `stored`.
     gsl::span<const std::byte> stored_reply(std::uint32_t slot) const noexcept;
     void erase(std::uint32_t slot) noexcept;
 
     DedupEntry& operator[](std::uint32_t slot) noexcept { return entries_[slot]; }
     const DedupEntry& operator[](std::uint32_t slot) const noexcept { return entries_[slot]; }
     /// Live entries and expired ones not yet reclaimed.
-    std::size_t in_use() const noexcept { return free_.in_use(); }
-    /// Earliest instant at which an entry will expire (for Max-Age on 5.03).
+    std::size_t in_use() const noexcept { return heap_size_; }
+    /// Earliest instant at which an entry will expire (for Max-Age on 5.03). O(1).
     std::optional<Instant> earliest_expiry() const noexcept;
+    /// Replies dropped, or never stored for want of room, while their entry was live.
+    std::uint64_t replies_evicted() const noexcept { return replies_evicted_; }
+    const ReplyStore& replies() const noexcept { return replies_; }
 
   private:
+    struct HeapNode {
+        Instant expires;
+        std::uint32_t slot;
+    };
     static std::uint64_t key(const Address& peer, std::uint16_t message_id) noexcept {
         return mix_hash(peer.hash(), message_id);
     }
-    bool reclaim_expired(Instant now) noexcept;
+    std::optional<std::uint32_t> lookup(std::uint64_t k, const Address& peer,
+                                        std::uint16_t message_id) const noexcept;
+    /// Erases expired entries, earliest first: at most `budget`, and more while
+    /// no slot is free.
+    void reclaim_expired(Instant now, std::size_t budget) noexcept;
+    void reply_lost(DedupEntry& e) noexcept;
+
+    void heap_set(std::uint32_t position, HeapNode node) noexcept;
+    void sift_up(std::uint32_t position) noexcept;
+    void sift_down(std::uint32_t position) noexcept;
 
     std::vector<DedupEntry> entries_;
-    std::vector<std::byte> replies_;
-    std::size_t reply_size_ = 0;
+    std::vector<HeapNode> heap_;  ///< [0, heap_size_) is a min-heap on expires
+    std::uint32_t heap_size_ = 0;
     FreeList free_;
     HashIndex index_;
+    ReplyStore replies_;
+    std::uint64_t replies_evicted_ = 0;
+    Instant latest_{};  ///< the latest `now` seen by insert(), to tell live from expired
 };
 
 }  // namespace coap::detail

@@ -28,7 +28,7 @@ EndpointConfig sanitized(EndpointConfig config) {
 Endpoint::State::State(const EndpointConfig& cfg) : config(sanitized(cfg)), prng(config.seed) {
     const auto& c = config.capacities;
     peers.init(c.peers);
-    dedup.init(c.dedup_entries, c.max_message_size);
+    dedup.init(c.dedup_entries, c.stored_reply_bytes);
     exchanges.init(c.exchanges, c.max_message_size);
     transmits.init(c.queued_datagrams, c.max_message_size);
     events.init(c.events, c.max_message_size);
@@ -163,6 +163,7 @@ EndpointStats Endpoint::stats() const noexcept {
     EndpointStats stats = state_->stats;
     stats.exchanges_in_use = state_->exchanges.in_use();
     stats.dedup_entries_in_use = state_->dedup.in_use();
+    stats.replies_evicted = state_->dedup.replies_evicted();
     stats.peers_in_use = state_->peers.in_use();
     stats.queued_datagrams = state_->transmits.size();
     stats.queued_events = state_->events.size();

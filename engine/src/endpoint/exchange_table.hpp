@@ -60,6 +60,7 @@ struct Exchange {
     bool multicast = false;
     bool ping = false;
     bool counts_outstanding = false;  ///< holds one of the peer's NSTART slots
+    bool paced = false;               ///< a NON held back by PROBING_RATE
     bool indexed_by_message_id = false;
     bool indexed_by_token = false;
 

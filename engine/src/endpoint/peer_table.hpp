@@ -26,6 +26,8 @@ struct Peer {
     /// NON bytes sent since the peer was last heard from (§4.7 PROBING_RATE).
     Instant unanswered_since{};
     std::uint32_t unanswered_bytes = 0;
+    /// When the last NON held back by PROBING_RATE may go, plus its own pacing.
+    Instant paced_until{};
     /// Exchanges that name this peer; a peer with any is never evicted.
     std::uint32_t references = 0;
     /// Head and tail of the FIFO of exchanges waiting for an NSTART slot.

@@ -73,11 +73,10 @@ void Endpoint::State::on_empty(Instant now, const Address& peer, const MessageVi
             return;
         }
         if (exchange.state == detail::ExchangeState::awaiting_ack) {
-            // §5.2.2: an empty ACK; the response will come separately.
-            leave_outstanding(now, *slot);
-            detail::Exchange& e = exchanges[*slot];
-            e.state = detail::ExchangeState::awaiting_response;
-            e.deadline = now + config.effective_separate_response_timeout();
+            // §5.2.2: an empty ACK; the response will come separately. The
+            // interaction stays outstanding (§4.7) until it does.
+            exchange.state = detail::ExchangeState::awaiting_response;
+            exchange.deadline = now + config.effective_separate_response_timeout();
         }
         return;
     }

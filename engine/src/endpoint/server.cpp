@@ -131,6 +131,11 @@ void Endpoint::State::on_duplicate(std::uint32_t dedup_slot, const MessageView& 
         case detail::DedupReply::empty_ack:
             send_empty(entry.peer, MessageType::acknowledgement, entry.message_id);
             return;
+        case detail::DedupReply::lost:
+            // The stored reply was dropped for room (stored_reply_bytes): the
+            // handler must not run twice, so the duplicate goes unanswered.
+            ++stats.duplicates_unanswerable;
+            return;
         case detail::DedupReply::none:
             break;
     }
