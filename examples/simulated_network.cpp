@@ -15,6 +15,13 @@
 
 using namespace coap;
 
+namespace {
+std::string code_text(Code code) {
+    const auto chars = dotted(code);
+    return std::string(chars.begin(), chars.end());
+}
+}  // namespace
+
 int main(int argc, char** argv) {
     sim::Network net(2026);
     const Address client_address = Address::ipv4({192, 0, 2, 1}, 5683);
@@ -61,8 +68,7 @@ int main(int argc, char** argv) {
         std::printf("  %7.3f s  %-10s ", static_cast<double>(net.now().ms) / 1000.0,
                     names[id].c_str());
         if (event.kind == EventKind::response_received) {
-            std::printf("%s %s \"%.*s\"\n",
-                        std::string(dotted(event.message.code()).data()).c_str(),
+            std::printf("%s %s \"%.*s\"\n", code_text(event.message.code()).c_str(),
                         event.message.type() == MessageType::acknowledgement ? "(piggybacked)"
                         : event.message.type() == MessageType::confirmable   ? "(separate, CON)"
                                                                              : "(NON)",

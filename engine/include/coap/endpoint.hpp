@@ -14,7 +14,10 @@
 //      views stay valid until the next non-const call on the Endpoint. Handling
 //      an event may call the API (respond, send_request): go back to step 2.
 // `now` must never decrease between calls. Nothing is ever called back, except
-// the MessageBuilder passed to the call that takes it, synchronously.
+// the MessageBuilder passed to the call that takes it, synchronously. Of the API
+// calls only cancel() queues an event itself (exchange_failed); send_request,
+// ping, respond and acknowledge never do, so a RequestId is always known
+// before any event names it.
 #pragma once
 
 #include "coap/address.hpp"
@@ -92,7 +95,8 @@ class Endpoint {
     void handle_timeout(Instant now) noexcept;
 
     // ---- outputs ----
-    /// Copies the next datagram into `buffer` (at least max_message_size bytes).
+    /// Copies the next datagram into `buffer`, which must hold
+    /// config().capacities.max_message_size bytes (the value after clamping).
     std::optional<Transmit> poll_transmit(gsl::span<std::byte> buffer) noexcept;
     /// When handle_timeout must be called next; nullopt when nothing is pending.
     std::optional<Instant> next_timeout() const noexcept;
