@@ -137,6 +137,52 @@ TEST(Rfc7252_5_2_2, SeparateResponseIsRetransmittedUntilAcknowledged) {
     EXPECT_EQ(pair.server_endpoint().stats().exchanges_in_use, 0u);
 }
 
+TEST(Rfc7252_5_2_2, ASeparateResponseNobodyWantsIsResetAndReported) {
+    EndpointPair pair;
+    std::optional<ResponderId> later;
+    pair.on_request = [&](Endpoint& s, const Event& event) {
+        later = event.responder;
+        (void)s.acknowledge(pair.net.now(), event.responder);
+    };
+    const auto id = pair.get("x");
+    ASSERT_TRUE(id.ok());
+    pair.net.run_for(seconds(1));
+    ASSERT_TRUE(later);
+    // The client gives up; the separate response then matches nothing: RST.
+    ASSERT_TRUE(
+        pair.net.with(pair.client, [&](Endpoint& c, Instant now) { return c.cancel(now, *id); })
+            .ok());
+    ASSERT_TRUE(
+        pair.net
+            .with(pair.server, [&](Endpoint& s, Instant now) { return s.respond(now, *later, {}); })
+            .ok());
+    ASSERT_TRUE(pair.run_until_server_events(2, seconds(5)));
+    EXPECT_EQ(pair.server_events[1].kind, EventKind::response_failed);
+    EXPECT_EQ(pair.server_events[1].responder, *later);
+    EXPECT_EQ(pair.server_events[1].reason, FailureReason::reset);
+    EXPECT_TRUE(pair.sent(pair.client, pair.server).back().is(MessageType::reset, codes::empty));
+    EXPECT_EQ(pair.server_endpoint().stats().exchanges_in_use, 0u);
+}
+
+TEST(Rfc7252_5_2_2, AnUnacknowledgedSeparateResponseFailsAfterMaxRetransmit) {
+    EndpointPair pair;
+    pair.on_request = [&](Endpoint& s, const Event& event) {
+        (void)s.acknowledge(pair.net.now(), event.responder);
+        (void)s.respond(pair.net.now(), event.responder, {});
+    };
+    ASSERT_TRUE(pair.get("x").ok());
+    pair.net.run_for(milliseconds(15));
+    pair.net.partition(pair.client, pair.server);
+    ASSERT_TRUE(pair.run_until_server_events(2, seconds(100)));
+    EXPECT_EQ(pair.server_events[1].kind, EventKind::response_failed);
+    EXPECT_EQ(pair.server_events[1].reason, FailureReason::timeout);
+    std::size_t copies = 0;
+    for (const auto& m : pair.sent(pair.server, pair.client))
+        copies += m.is(MessageType::confirmable, codes::content);
+    EXPECT_EQ(copies, 5u) << "the first transmission and MAX_RETRANSMIT more";
+    EXPECT_EQ(pair.server_endpoint().stats().exchanges_in_use, 0u);
+}
+
 TEST(Rfc7252_5_2_3, NonRequestGetsANonResponse) {
     EndpointPair pair;
     const auto id = pair.get("x", false);
