@@ -236,6 +236,442 @@ def roundtrip_seeds():
     return seeds
 
 
+# ---------------------------------------------------------------------------
+# engine: inputs for fuzz/engine.cpp, written through a mirror of its draws.
+
+
+class EngineInput:
+    """Mirrors cobalt_fuzz::DataProvider: integers are taken from the back (big-endian,
+    as few bytes as the range needs), byte strings from the front."""
+
+    def __init__(self):
+        self.front = bytearray()
+        self.back = bytearray()
+
+    def int(self, value, low, high):
+        assert low <= value <= high, (value, low, high)
+        span = high - low
+        self.back += (value - low).to_bytes((span.bit_length() + 7) // 8, "big")
+
+    def index(self, value, high):
+        self.int(value, 0, high)
+
+    def flag(self, value):
+        self.int(1 if value else 0, 0, 255)
+
+    def data(self, data):
+        self.front += data
+
+    def build(self):
+        return bytes(self.front) + bytes(reversed(self.back))
+
+
+# Tables of fuzz/engine.cpp, in its order.
+ENGINE_OPTIONS = [11, 15, 12, 17, 6, 23, 27, 4, 14, 60, 3, 5, 65001, 2050, 35, 258]
+ENGINE_CODES = [CONTENT, CHANGED, CREATED, CONTINUE, NOT_FOUND, BAD_OPTION, code(4, 13),
+                SERVICE_UNAVAILABLE, code(5, 0), GET, 0, code(1, 0), code(7, 2), code(6, 1),
+                code(3, 0), code(2, 3)]
+ENGINE_METHODS = [GET, POST, PUT, DELETE, FETCH, code(0, 7), 0, CONTENT]
+ENGINE_OPS = ["deliver", "deliver_at", "drop", "duplicate", "deliver_all", "raw", "craft",
+              "mutate", "reply", "time_small", "time_huge", "timer", "timeout_early", "request",
+              "ping", "cancel", "respond", "acknowledge", "release", "set_parameters", "batch",
+              "move"]
+# Addresses: 0-2 the endpoints, 3-5 foreign peers, 6-7 multicast groups.
+FOREIGN, FOREIGN6, OPAQUE, GROUP, GROUP6 = 3, 4, 5, 6, 7
+
+
+def pick(inp, table, value):
+    inp.index(table.index(value), len(table) - 1)
+
+
+def engine_code(inp, value):
+    if value in ENGINE_CODES:
+        inp.index(ENGINE_CODES.index(value), len(ENGINE_CODES))
+    else:
+        inp.index(len(ENGINE_CODES), len(ENGINE_CODES))
+        inp.int(value, 0, 255)
+
+
+def engine_body(inp, options=(), payload=b""):
+    inp.index(len(options), 3)
+    for number, value in options:
+        value = value.encode() if isinstance(value, str) else value
+        pick(inp, ENGINE_OPTIONS, number)
+        inp.index(len(value), 15)
+        inp.data(value)
+    limit = next(l for l in (0, 32, 255, 1400) if len(payload) <= l)
+    pick(inp, [0, 32, 255, 1400], limit)
+    if limit:
+        inp.index(len(payload), limit)
+        inp.data(payload)
+
+
+def engine_parameters(inp, kind="default", custom=None, invalid=0):
+    kinds = ["default", "fast", "custom", "invalid"]
+    inp.index(kinds.index(kind), 4)
+    if kind == "custom":
+        c = dict(ack=2000, factor=1500, retransmit=4, nstart=1, leisure=5000, probing=1,
+                 latency=100000, processing=2000)
+        c.update(custom or {})
+        inp.int(c["ack"], 1, 5000)
+        inp.int(c["factor"], 1000, 3000)
+        inp.int(c["retransmit"], 0, 6)
+        inp.int(c["nstart"], 1, 3)
+        inp.int(c["leisure"], 0, 10000)
+        inp.int(c["probing"], 0, 50)
+        inp.int(c["latency"], 0, 200000)
+        inp.int(c["processing"], 0, 5000)
+    elif kind == "invalid":
+        inp.index(invalid, 3)
+
+
+def engine_node(inp, seed=0, exchanges=4, dedup=8, peers=3, queued=4, events=4, size=1152,
+                reply_bytes=65536, token=8, parameters=("default",), nstart=1, ack_delay=500,
+                deadline=0, separate=0, non=0, window=0, max_payload=1024, busy=2,
+                mode="piggyback"):
+    inp.int(seed, 0, 0xFFFF)
+    inp.index(4 - exchanges, 3)
+    inp.index(8 - dedup, 7)
+    inp.index(3 - peers, 2)
+    inp.index(4 - queued, 3)
+    inp.index(4 - events, 3)
+    pick(inp, [1152, 256, 128, 64], size)
+    pick(inp, [65536, 0, 40, 200], reply_bytes)
+    inp.index(8 - token, 7)
+    engine_parameters(inp, *parameters)
+    inp.index(nstart - 1, 2)
+    pick(inp, [500, 0, 50, 1500], ack_delay)
+    pick(inp, [0, 5000, 100000, 2000], deadline)
+    pick(inp, [0, 1000, 30000], separate)
+    pick(inp, [0, 300, 10000], non)
+    pick(inp, [0, 700], window)
+    pick(inp, [1024, 16], max_payload)
+    pick(inp, [2, 0, 1, 60], busy)
+    pick(inp, ["piggyback", "manual", "acknowledge"], mode)
+
+
+class EngineSeed:
+    """One input: the endpoints' configurations, a start time, then operations."""
+
+    def __init__(self, *nodes, start=0):
+        self.inp = EngineInput()
+        nodes = nodes or ({}, {})
+        self.inp.index(len(nodes) - 2, 1)
+        for i, config in enumerate(nodes):
+            engine_node(self.inp, **{"seed": i + 1, **config})
+        pick(self.inp, [0, 1000, 1 << 32, 1 << 40], start)
+
+    def op(self, name):
+        self.inp.index(ENGINE_OPS.index(name), len(ENGINE_OPS) - 1)
+        return self
+
+    def simple(self, *names):
+        for name in names:
+            self.op(name)
+        return self
+
+    def flight(self, name, k=0):
+        self.op(name).inp.index(k, 255)
+        return self
+
+    def raw(self, data, to=0, source=FOREIGN, multicast=False):
+        self.op("raw")
+        self.inp.index(to, 2)
+        self.inp.index(source, 7)
+        self.inp.flag(multicast)
+        self.inp.index(len(data), 300)
+        self.inp.data(data)
+        return self
+
+    def craft(self, mtype, mcode, mid, token=b"", options=(), payload=b"", to=0, source=FOREIGN,
+              multicast=False):
+        self.op("craft")
+        self.inp.index(to, 2)
+        self.inp.index(source, 7)
+        self.inp.flag(multicast)
+        self.inp.index(mtype, 3)
+        engine_code(self.inp, mcode)
+        self.inp.int(mid, 0, 0xFFFF)
+        self.inp.index(len(token), 8)
+        self.inp.data(token)
+        engine_body(self.inp, options, payload)
+        return self
+
+    def mutate(self, kind, k=0, value=0, options=(), payload=b""):
+        self.op("mutate")
+        self.inp.index(k, 255)
+        self.inp.index(kind, 7)
+        if kind == 0:
+            self.inp.int(value, 1, 3)
+        elif kind == 1:
+            engine_code(self.inp, value)
+        elif kind == 2:
+            self.inp.int(value, 0, 0xFFFF)
+        elif kind in (3, 4):
+            engine_body(self.inp, options, payload)
+        elif kind == 5:
+            self.inp.index(value, 255)
+        elif kind == 6:
+            self.inp.index(value >> 8, 255)
+            self.inp.int(value & 0xFF, 0, 255)
+        else:
+            self.inp.flag(value)
+        return self
+
+    def reply(self, kind, node=0, record=0, source=0, mcode=CONTENT, fresh_mid=0x4242,
+              copy_token=True, token=b"", options=(), payload=b""):
+        """kind: 0 empty ACK, 1 RST, 2 piggybacked ACK, 3 CON response, 4 NON response,
+        5 the record itself reflected."""
+        self.op("reply")
+        self.inp.index(node, 2)
+        self.inp.index(record, 3)
+        self.inp.index(source, 2)
+        self.inp.index(kind, 5)
+        engine_code(self.inp, mcode)
+        self.inp.int(fresh_mid, 0, 0xFFFF)
+        self.inp.flag(copy_token)
+        self.inp.index(len(token), 8)
+        self.inp.data(token)
+        engine_body(self.inp, options, payload)
+        return self
+
+    def time(self, ms):
+        self.op("time_small").inp.int(ms, 0, 4000)
+        return self
+
+    def huge(self, shift, extra=0):
+        self.op("time_huge")
+        self.inp.int(shift, 10, 36)
+        self.inp.int(extra, 0, 1023)
+        return self
+
+    def timers(self, count=1):
+        for _ in range(count):
+            self.op("timer")
+        return self
+
+    def early(self, node=0):
+        self.op("timeout_early").inp.index(node, 2)
+        return self
+
+    def request(self, node=0, target=1, method=GET, con=True, multicast=False,
+                parameters=None, options=None, payload=b""):
+        """parameters: None, "fast", or a tuple for engine_parameters."""
+        self.op("request")
+        self.inp.index(node, 2)
+        self.inp.index(target, 7)
+        pick(self.inp, ENGINE_METHODS, method)
+        self.inp.flag(con)
+        self.inp.flag(multicast)
+        if parameters is None:
+            self.inp.index(0, 2)
+        elif parameters == "fast":
+            self.inp.index(2, 2)
+        else:
+            self.inp.index(1, 2)
+            engine_parameters(self.inp, *parameters)
+        with_body = options is not None
+        self.inp.flag(with_body)
+        if with_body:
+            engine_body(self.inp, options, payload)
+        return self
+
+    def ping(self, node=0, target=1):
+        self.op("ping")
+        self.inp.index(node, 2)
+        self.inp.index(target, 7)
+        return self
+
+    def cancel(self, which, node=0, index=0, raw=0):
+        """which: 0 a live request, 1 a finished one, 2 `raw`, 3 a responder, 4 zero."""
+        self.op("cancel")
+        self.inp.index(node, 2)
+        self.inp.index(which, 4)
+        self.inp.index(index, 15)
+        if which == 2:
+            self.inp.int(raw, 0, 0xFFFFFFFF)
+        return self
+
+    def answer(self, name, which=0, node=1, index=0, raw=0, mcode=CONTENT, con=True,
+               options=None, payload=b""):
+        """which: 0 a recent responder (index 0 = newest), 1 a finished RequestId,
+        2 `raw`, 3 an answered responder."""
+        self.op(name)
+        self.inp.index(node, 2)
+        self.inp.index(which, 3)
+        self.inp.index(index, 15)
+        if which == 2:
+            self.inp.int(raw, 0, 0xFFFFFFFF)
+        if name == "respond":
+            engine_code(self.inp, mcode)
+            self.inp.flag(con)
+            self.inp.flag(options is not None)
+            if options is not None:
+                engine_body(self.inp, options, payload)
+        return self
+
+    def respond(self, **kw):
+        return self.answer("respond", **kw)
+
+    def set_parameters(self, node=0, target=1, parameters=("fast",)):
+        self.op("set_parameters")
+        self.inp.index(node, 2)
+        self.inp.index(target, 7)
+        engine_parameters(self.inp, *parameters)
+        return self
+
+    def batch(self, steps):
+        self.op("batch").inp.index(steps, 8)
+        return self
+
+    def move(self, node=0):
+        self.op("move").inp.index(node, 2)
+        return self
+
+    def build(self):
+        return self.inp.build()
+
+
+def engine_seeds():
+    S = EngineSeed
+    manual = {"mode": "manual"}
+    path = [(URI_PATH, "temp")]
+    flows = {
+        # Request/response between two endpoints.
+        "con-piggybacked": S().request(options=path).simple("deliver", "deliver"),
+        "con-piggybacked-3-nodes": S({}, {}, {}).request(target=2, options=path)
+        .request(node=2, target=1, method=POST, options=[], payload=b"v=1")
+        .simple("deliver_all", "deliver_all"),
+        "non-request-non-response": S().request(con=False, options=path)
+        .simple("deliver", "deliver"),
+        "builderless-request": S().request(method=DELETE).simple("deliver", "deliver"),
+        "separate-con-response": S({}, manual).request(options=path).op("deliver").time(600)
+        .timers().op("deliver").respond(payload=b"late", options=[]).simple("deliver", "deliver"),
+        "separate-non-response": S({}, manual).request(options=path).op("deliver").time(600)
+        .timers().op("deliver").respond(con=False, options=[]).simple("deliver", "deliver"),
+        "acknowledge-then-respond": S({}, {"mode": "acknowledge"}).request(options=path)
+        .simple("deliver", "deliver").respond(options=[(CONTENT_FORMAT, b"")], payload=b"x")
+        .simple("deliver", "deliver"),
+        "manual-piggybacked-and-stale": S({}, manual).request(options=path).op("deliver")
+        .respond(mcode=CHANGED).respond(which=3).respond(which=1).respond(which=2, raw=0x10001)
+        .answer("acknowledge", which=3).answer("release", which=3).op("deliver"),
+        "release-unanswered": S({}, manual).request(con=False, options=path).op("deliver")
+        .answer("release").timers(3),
+        "response-with-wrong-code": S({}, manual).request(options=path).op("deliver")
+        .respond(mcode=GET).respond(mcode=0).respond(mcode=NOT_FOUND, options=[])
+        .op("deliver"),
+        # Loss, duplication and retransmission.
+        "retransmit-after-drop": S().request(options=path).flight("drop").timers()
+        .simple("deliver", "deliver"),
+        "retransmit-until-timeout": S().request(target=FOREIGN, options=path).timers(6),
+        "duplicate-request-dedup": S().request(options=path).flight("duplicate")
+        .simple("deliver", "deliver", "deliver_all", "deliver_all"),
+        "duplicate-while-pending": S({}, manual).request(options=path).flight("duplicate")
+        .simple("deliver", "deliver", "deliver").respond(options=[])
+        .simple("deliver_all", "deliver_all"),
+        "duplicate-response": S().request(con=False, options=path).op("deliver")
+        .flight("duplicate").simple("deliver", "deliver"),
+        "reordered-deliveries": S().request(options=path).request(method=PUT, options=[],
+                                                                  payload=b"p")
+        .flight("deliver_at", 1).flight("deliver_at", 0).simple("deliver_all", "deliver_all"),
+        # Ping, cancel, NSTART, full tables.
+        "ping": S().ping().simple("deliver", "deliver"),
+        "ping-unanswered": S().ping(target=FOREIGN6).timers(6),
+        "cancel-live-and-stale": S().request(options=path).cancel(0).cancel(1).cancel(3)
+        .cancel(4).cancel(2, raw=0x00010001).simple("deliver_all", "deliver_all"),
+        "nstart-queue": S({"nstart": 1}, {}).request(options=path).request(options=[])
+        .request(con=False, options=[]).simple("deliver_all", "deliver_all", "deliver_all",
+                                               "deliver_all", "deliver_all"),
+        "nstart-2-cancel-queued": S({"nstart": 2, "exchanges": 4}, {}).request(options=path)
+        .request(options=[]).request(options=[]).cancel(0, index=2)
+        .simple("deliver_all", "deliver_all"),
+        "exchanges-full": S({"exchanges": 1}, {}).request(options=path).request(options=path)
+        .ping().simple("deliver", "deliver"),
+        "events-full-server": S({}, {"events": 1}).batch(8).request(options=path)
+        .request(options=[]).request(con=False, options=[]).simple("deliver", "deliver",
+                                                                   "deliver").batch(0)
+        .simple("deliver_all", "deliver_all"),
+        "transmit-queue-full": S({"queued": 1}, {}).batch(6).request(options=path)
+        .request(options=[]).ping().timers().batch(0).simple("deliver_all", "deliver_all"),
+        "dedup-full-5.03": S({}, {"dedup": 1, "busy": 1}).request(options=path)
+        .request(options=[]).simple("deliver_all", "deliver_all", "deliver_all"),
+        "peers-full-and-pinned": S({"peers": 1}, {}).set_parameters(target=FOREIGN)
+        .request(target=1, options=path).ping(target=OPAQUE).set_parameters(
+            target=1, parameters=("invalid", None, 2)).simple("deliver_all", "deliver_all"),
+        "small-messages": S({"size": 64}, {"size": 64}).request(options=[(URI_PATH, "a" * 15)],
+                                                                payload=b"x" * 200)
+        .request(options=path, payload=b"y" * 20).simple("deliver", "deliver"),
+        "reply-store-eviction": S({}, {"reply_bytes": 40}).request(options=path)
+        .request(options=[]).request(options=[]).flight("duplicate", 0).flight("duplicate", 1)
+        .simple("deliver_all", "deliver_all", "deliver_all"),
+        "invalid-requests": S().request(method=0, options=[]).request(method=CONTENT)
+        .request(con=True, multicast=True).request(parameters=("invalid", None, 0))
+        .request(parameters=("custom", {"ack": 100, "retransmit": 1}), options=path)
+        .simple("deliver", "deliver"),
+        # Multicast.
+        "multicast-3-nodes": S({}, {}, {}).request(target=GROUP, con=False, multicast=True,
+                                                   options=path)
+        .simple("deliver_all").timers(2).simple("deliver_all").timers(3),
+        "multicast-ipv6-manual": S({}, manual, manual).request(target=GROUP6, con=False,
+                                                               multicast=True, options=path)
+        .simple("deliver_all").respond(mcode=NOT_FOUND).respond(node=2, options=[])
+        .timers(1).simple("deliver_all").timers(2).simple("deliver_all"),
+        # A foreign peer answers what an endpoint sent it.
+        "foreign-piggybacked": S().request(target=FOREIGN, options=path).reply(2, payload=b"22"),
+        "foreign-empty-ack-then-con": S().request(target=FOREIGN, options=path).reply(0)
+        .reply(3).reply(3),
+        "foreign-non-response": S().request(target=FOREIGN6, con=False, options=path)
+        .reply(4, mcode=NOT_FOUND),
+        "foreign-reset": S().request(target=OPAQUE, options=path).reply(1),
+        "foreign-critical-option": S().request(target=FOREIGN, options=path)
+        .reply(2, options=[(65001, b"\x01")]),
+        "foreign-wrong-token": S({"token": 2}, {}).request(target=FOREIGN, options=path)
+        .reply(2, copy_token=False, token=b"\x00\x01").reply(3, copy_token=False, token=b"z"),
+        "foreign-multicast-responders": S().request(target=GROUP, con=False, multicast=True,
+                                                    options=path)
+        .reply(4, source=0).reply(3, source=1).reply(4, source=2, mcode=BAD_OPTION).timers(2),
+        "foreign-reflected": S().request(target=FOREIGN, options=path).reply(5).timers(2),
+        "probing-rate": S({"parameters": ("custom", {"probing": 1})}, {})
+        .request(target=FOREIGN, con=False, options=[], payload=b"n" * 30)
+        .request(target=FOREIGN, con=False, options=[]).timers(4),
+        # A foreign peer's requests.
+        "foreign-con-request": S().craft(CON, GET, 0x1234, b"\x01\x02", path)
+        .craft(CON, GET, 0x1234, b"\x01\x02", path).craft(NON, POST, 0x1235, b"", [], b"x"),
+        "foreign-critical-option-request": S().craft(CON, GET, 7, b"t", [(65001, b"")])
+        .craft(NON, GET, 8, b"t", [(65001, b"")]),
+        "foreign-large-request": S({"max_payload": 16}, {}).craft(CON, POST, 9, b"", [],
+                                                                   b"q" * 100),
+        "foreign-separate-response-reset": S(manual, {}).craft(CON, GET, 0x2000, b"\xaa", path)
+        .time(700).timers().respond(node=0).reply(1),
+        "foreign-separate-response-timeout": S(manual, {}).craft(CON, GET, 0x2001, b"\xbb", path)
+        .time(600).timers().respond(node=0).timers(6),
+        "foreign-multicast-request": S({}, {}).craft(NON, GET, 0x3000, b"\x05", path,
+                                                     source=FOREIGN, multicast=True)
+        .craft(CON, GET, 0x3001, b"\x06", path, multicast=True).timers(2),
+        "malformed-datagrams": S().raw(INVALID["err-tkl-15"]).raw(INVALID["err-bad-version-2"])
+        .raw(INVALID["err-truncated-token"]).raw(INVALID["err-empty-non"], source=FOREIGN6)
+        .raw(INVALID["err-code-class-7-csm"]).raw(VALID["ping-con-empty"])
+        .raw(VALID["a3-empty-ack"]).raw(VALID["rst"]).raw(INVALID["err-tkl-9"], multicast=True),
+        # Mutations of real traffic.
+        "mutated-flights": S().request(options=path).mutate(1, value=CONTENT).mutate(2, value=7)
+        .mutate(7, value=1).mutate(0, value=2).op("deliver").mutate(3, options=[(65001, b"")])
+        .mutate(4, payload=b"zz").mutate(5, value=3).mutate(6, value=0x00FF).op("deliver_all"),
+        # Time, timers and handles.
+        "huge-time-steps": S(start=1 << 40).request(options=path).huge(20).op("timer")
+        .huge(36, 1023).simple("deliver_all", "timer", "deliver_all"),
+        # An endpoint that asks itself: a piggybacked ACK carries its own message ID,
+        # which must never be taken for a key into the peer's message IDs.
+        "self-request": S().request(target=0, options=path).ping(target=0)
+        .simple("deliver_all", "deliver_all", "deliver_all"),
+        "early-timeouts-and-move": S(start=1000).request(options=path).early().move().early(1)
+        .move(1).simple("deliver", "deliver"),
+        "fast-parameters": S({"parameters": ("fast",)}, {"parameters": ("fast",), "mode": "manual"})
+        .request(options=path).request(parameters="fast", con=False, options=[])
+        .simple("deliver_all").timers(8),
+    }
+    return {f"seed-{name}": seed.build() for name, seed in flows.items()}
+
+
 def sync(directory, seeds, check):
     directory.mkdir(parents=True, exist_ok=True)
     differs = False
@@ -258,6 +694,7 @@ def main(argv):
     check = "--check" in argv[1:]
     differs = sync(CORPUS / "message_parse", parse_seeds(), check)
     differs = sync(CORPUS / "message_roundtrip", roundtrip_seeds(), check) or differs
+    differs = sync(CORPUS / "engine", engine_seeds(), check) or differs
     if check and differs:
         print("make_seeds.py: seeds on disk differ; rerun fuzz/make_seeds.py", file=sys.stderr)
         return 1

@@ -34,6 +34,32 @@ TEST(Rfc7252_4_8_2, DerivedValuesFollowTheParameters) {
     EXPECT_EQ(p.non_lifetime(), seconds(16));       // 6 + 10
 }
 
+TEST(Rfc7252_4_8, ParametersWhoseDerivedValuesWouldOverflowAreInvalid) {
+    TransmissionParameters p;
+    EXPECT_TRUE(p.valid());
+    p.ack_timeout = Duration{std::int64_t{1} << 62};
+    EXPECT_FALSE(p.valid());
+    p = {};
+    p.ack_random_factor_permille = 100'000;
+    EXPECT_FALSE(p.valid());
+    p = {};
+    p.max_retransmit = 21;
+    EXPECT_FALSE(p.valid());
+    p = {};
+    p.max_latency = seconds(86'401);
+    EXPECT_FALSE(p.valid());
+    // The largest valid values stay far from overflow.
+    p = {};
+    p.ack_timeout = seconds(3600);
+    p.ack_random_factor_permille = 10'000;
+    p.max_retransmit = 20;
+    p.max_latency = seconds(86'400);
+    p.processing_delay = seconds(86'400);
+    EXPECT_TRUE(p.valid());
+    EXPECT_GT(p.exchange_lifetime().ms, 0);
+    EXPECT_GT(p.max_transmit_wait().ms, p.max_transmit_span().ms);
+}
+
 /// Times at which the client sent CON requests to a server that never answers.
 std::vector<Instant> unanswered_schedule(EndpointPair& pair) {
     pair.net.block(pair.server, pair.client);

@@ -80,6 +80,18 @@ TEST(Rfc7252_8_1, MulticastRequestsMustBeNonConfirmable) {
     EXPECT_EQ(g.pair.send(options, "x").error(), LocalError::invalid_request);
 }
 
+TEST(Rfc7252_8_1, NoConfirmableMessageOrPingGoesToAGroup) {
+    Group g(2);
+    const auto con = g.pair.net.with(g.pair.client, [](Endpoint& c, Instant now) {
+        return c.send_request(now, group, RequestOptions{});
+    });
+    EXPECT_EQ(con.error(), LocalError::invalid_request);
+    const auto ping =
+        g.pair.net.with(g.pair.client, [](Endpoint& c, Instant now) { return c.ping(now, group); });
+    EXPECT_EQ(ping.error(), LocalError::invalid_request);
+    EXPECT_EQ(g.pair.net.trace().count({.kind = sim::TraceKind::sent, .from = g.pair.client}), 0u);
+}
+
 TEST(Rfc7252_8_2, ServersWaitARandomLeisureBeforeAnswering) {
     Group g(8);
     ASSERT_TRUE(g.multicast_get().ok());

@@ -254,6 +254,70 @@ TEST(Rfc7252_5_3_2, AnUnexpectedConfirmableResponseGetsResetAndAnUnexpectedNonIs
     EXPECT_TRUE(pair.client_events.empty());
 }
 
+TEST(Rfc7252_5_3_2, APiggybackedResponseIsNoKeyIntoThePeersMessageIds) {
+    // The peer's own CON request happens to use the message ID of our request;
+    // the ACK that answers ours carries that same ID. Both must work.
+    EndpointPair pair;
+    pair.net.block(pair.client, pair.server);
+    const auto id = pair.get("x");
+    ASSERT_TRUE(id.ok());
+    const auto request = pair.sent(pair.client, pair.server).at(0);
+    std::vector<std::byte> theirs(32), answer(64);
+    MessageWriter w1(theirs, MessageType::confirmable, codes::get, request.message_id);
+    theirs.resize(w1.finish().value());
+    MessageWriter w2(answer, MessageType::acknowledgement, codes::content, request.message_id,
+                     request.token);
+    answer.resize(w2.payload("ours").finish().value());
+    pair.net.on_event(pair.client, [&](const Event& event) {
+        pair.client_events.push_back(test::record(event, pair.net.now()));
+        if (event.kind == EventKind::request_received)
+            (void)pair.client_endpoint().respond(pair.net.now(), event.responder, {});
+    });
+    pair.net.inject(pair.server, EndpointPair::client_address(), theirs);
+    pair.net.inject(pair.server, EndpointPair::client_address(), answer);
+    pair.net.run_for(seconds(1));
+    ASSERT_EQ(pair.client_events.size(), 2u);
+    EXPECT_EQ(pair.client_events[0].kind, EventKind::request_received);
+    EXPECT_EQ(pair.client_events[1].kind, EventKind::response_received);
+    EXPECT_EQ(pair.client_events[1].request, *id);
+    EXPECT_EQ(pair.client_events[1].payload, "ours");
+}
+
+TEST(Rfc7252_5_3_2, AResponseLargerThanTheEndpointCanHoldIsRejectedUnacknowledged) {
+    EndpointConfig client;
+    client.capacities.max_message_size = 128;
+    EndpointPair pair(1, client);
+    pair.on_request = [&](Endpoint& s, const Event& event) {
+        (void)s.acknowledge(pair.net.now(), event.responder);
+        (void)s.respond(pair.net.now(), event.responder, {},
+                        [](MessageWriter& w) { w.payload(std::string(400, 'x')); });
+    };
+    const auto id = pair.get("x");
+    ASSERT_TRUE(id.ok());
+    ASSERT_TRUE(pair.run_until_client_events(1, seconds(5)));
+    EXPECT_EQ(pair.client_events[0].kind, EventKind::exchange_failed);
+    EXPECT_EQ(pair.client_events[0].reason, FailureReason::rejected_response);
+    const auto replies = pair.sent(pair.client, pair.server);
+    ASSERT_EQ(replies.size(), 2u);
+    EXPECT_TRUE(replies[1].is(MessageType::reset, codes::empty)) << "rejected, not acknowledged";
+}
+
+TEST(Rfc7252_5_2_2, AResponseDeadlineShorterThanTheEmptyAckDelayPromisesNothing) {
+    EndpointConfig server;
+    server.response_deadline = milliseconds(200);
+    server.empty_ack_delay = milliseconds(500);
+    EndpointPair pair(1, {}, server);
+    std::optional<ResponderId> later;
+    pair.on_request = [&](Endpoint&, const Event& event) { later = event.responder; };
+    ASSERT_TRUE(pair.get("x").ok());
+    pair.net.run_for(seconds(1));
+    ASSERT_TRUE(later);
+    EXPECT_TRUE(pair.sent(pair.server, pair.client).empty()) << "no empty ACK, no promise";
+    EXPECT_EQ(pair.server_endpoint().respond(pair.net.now(), *later, {}).error(),
+              LocalError::stale_handle);
+    EXPECT_EQ(pair.server_endpoint().stats().exchanges_in_use, 0u);
+}
+
 TEST(Rfc7252_5_4_1, UnrecognisedCriticalOptionInARequestGets402WithADiagnostic) {
     EndpointPair pair;
     std::vector<std::byte> request(64);

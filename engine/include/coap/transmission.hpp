@@ -45,12 +45,18 @@ struct TransmissionParameters {
     /// MAX_TRANSMIT_SPAN + MAX_LATENCY (145 s by default).
     constexpr Duration non_lifetime() const noexcept { return max_transmit_span() + max_latency; }
 
-    /// True when the parameters can drive the message layer (timeouts positive,
-    /// the random factor at least 1, MAX_RETRANSMIT at most 20, NSTART at least 1).
+    /// True when the parameters can drive the message layer: ACK_TIMEOUT in
+    /// (0, 1 h], ACK_RANDOM_FACTOR in [1, 10], MAX_RETRANSMIT at most 20, NSTART at
+    /// least 1, the other durations in [0, 1 day]. The bounds keep every derived
+    /// value far from integer overflow.
     constexpr bool valid() const noexcept {
-        return ack_timeout.ms > 0 && ack_random_factor_permille >= 1000 && max_retransmit <= 20 &&
-               nstart >= 1 && default_leisure.ms >= 0 && max_latency.ms >= 0 &&
-               processing_delay.ms >= 0;
+        constexpr std::int64_t hour = 3'600'000;
+        constexpr std::int64_t day = 24 * hour;
+        const auto within = [](Duration d, std::int64_t max) { return d.ms >= 0 && d.ms <= max; };
+        return ack_timeout.ms > 0 && ack_timeout.ms <= hour && ack_random_factor_permille >= 1000 &&
+               ack_random_factor_permille <= 10'000 && max_retransmit <= 20 && nstart >= 1 &&
+               within(default_leisure, day) && within(max_latency, day) &&
+               within(processing_delay, day);
     }
 };
 

@@ -25,6 +25,9 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
                                                             bool ping) {
     if (!ping && !options.method.is_request()) return Err{LocalError::invalid_request};
     if (options.multicast && options.confirmable) return Err{LocalError::invalid_request};
+    // §8.1: a multicast group only ever gets NON requests.
+    if (peer.is_multicast() && (ping || options.confirmable))
+        return Err{LocalError::invalid_request};
     if (options.parameters && !options.parameters->valid())
         return Err{LocalError::invalid_parameters};
     if (transmits.full()) return Err{LocalError::transmit_queue_full};
@@ -193,8 +196,10 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
     }
 
     detail::Exchange& e = exchanges[*slot];
-    if (const auto issue = check_options(response); issue && issue->critical) {
-        // §5.4.1: a response with an unrecognised critical option is rejected.
+    const bool too_large = response.bytes().size() > config.capacities.max_message_size;
+    if (const auto issue = check_options(response); too_large || (issue && issue->critical)) {
+        // §5.4.1: a response with an unrecognised critical option is rejected, and so
+        // is one larger than this endpoint can hold (it would never fit an event).
         if (confirmable) send_empty(peer, MessageType::reset, response.message_id());
         if (e.multicast) return;
         finish_client(now, *slot,
@@ -211,9 +216,13 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
     if (confirmable) send_empty(peer, MessageType::acknowledgement, response.message_id());
     const Instant expires =
         now + (confirmable ? e.parameters.exchange_lifetime() : e.parameters.non_lifetime());
-    if (auto entry = dedup.insert(peer, response.message_id(), now, expires))
-        dedup[*entry].reply =
-            confirmable ? detail::DedupReply::empty_ack : detail::DedupReply::none;
+    // A piggybacked response carries our own message ID, so it is no key into the
+    // peer's message IDs: only separate responses are remembered.
+    if (!piggybacked) {
+        if (auto entry = dedup.insert(peer, response.message_id(), now, expires))
+            dedup[*entry].reply =
+                confirmable ? detail::DedupReply::empty_ack : detail::DedupReply::none;
+    }
     const Event received{.kind = EventKind::response_received, .peer = peer};
     if (e.multicast) {
         Event event = received;

@@ -18,7 +18,7 @@ std::optional<std::uint32_t> PeerTable::find_or_create(const Address& address, I
                                                        const TransmissionParameters& defaults,
                                                        Prng& prng) noexcept {
     if (auto slot = find(address)) {
-        peers_[*slot].last_used = now;
+        if (now > peers_[*slot].last_used) peers_[*slot].last_used = now;
         return slot;
     }
     if (free_.empty() && !evict_idle()) return std::nullopt;

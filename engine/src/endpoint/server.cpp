@@ -108,8 +108,9 @@ void Endpoint::State::on_request(Instant now, const Address& peer, const Message
     e.dedup_slot = *entry;
     e.started = now;
     e.state = ExchangeState::pending;
-    e.deadline =
-        confirmable ? now + config.empty_ack_delay : now + config.effective_response_deadline();
+    const Duration deadline = config.effective_response_deadline();
+    e.deadline = now + (confirmable && config.empty_ack_delay < deadline ? config.empty_ack_delay
+                                                                         : deadline);
     dedup[*entry].exchange = *slot;
 
     events.push(Event{.kind = EventKind::request_received,
@@ -268,12 +269,14 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
     detail::Exchange& e = exchanges[slot];
     switch (e.state) {
         case ExchangeState::pending:
-            if (e.confirmable) {
+            if (e.confirmable && now < e.started + config.effective_response_deadline()) {
                 // §5.2.2: the application is slow; acknowledge and go separate.
                 if (!send_empty_ack(slot)) e.deadline = now;
                 return;
             }
-            release_server(slot);  // a NON request nobody answered in time
+            // Nobody answered in time; an empty ACK now would promise a response
+            // that will not come, so the request is dropped silently.
+            release_server(slot);
             return;
         case ExchangeState::acknowledged:
             release_server(slot);  // the application never answered
