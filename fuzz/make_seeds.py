@@ -237,7 +237,7 @@ def roundtrip_seeds():
 
 
 # ---------------------------------------------------------------------------
-# engine: inputs for fuzz/engine.cpp, written through a mirror of its draws.
+# engine: inputs for fuzz/engine/harness_format.cpp and fuzz/engine/harness_input.cpp, written through a mirror of its draws.
 
 
 class EngineInput:
@@ -266,7 +266,7 @@ class EngineInput:
         return bytes(self.front) + bytes(reversed(self.back))
 
 
-# Tables of fuzz/engine.cpp, in its order.
+# Tables of fuzz/engine/harness_format.cpp and fuzz/engine/harness_input.cpp, in its order.
 ENGINE_OPTIONS = [11, 15, 12, 17, 6, 23, 27, 4, 14, 60, 3, 5, 65001, 2050, 35, 258]
 ENGINE_CODES = [CONTENT, CHANGED, CREATED, CONTINUE, NOT_FOUND, BAD_OPTION, code(4, 13),
                 SERVICE_UNAVAILABLE, code(5, 0), GET, 0, code(1, 0), code(7, 2), code(6, 1),

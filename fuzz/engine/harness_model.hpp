@@ -1,0 +1,92 @@
+// fuzz/engine/harness_model.hpp — what the engine harness remembers about each
+// endpoint (its live requests, handed-out ids, responders, addresses it knows,
+// forged traffic, counters) and about each datagram in flight, plus the two small
+// helpers the bookkeeping uses.
+#pragma once
+
+#include "harness_config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+namespace engine_fuzz {
+
+enum class AutoRespond : std::uint8_t { piggyback, manual, acknowledge };
+
+struct Live {
+    std::size_t peer = 0;
+    std::uint32_t marker = 0;
+    bool multicast = false;
+    bool ping = false;
+    bool cancelled = false;
+};
+
+struct Responder {
+    std::uint32_t id = 0;
+    std::optional<std::uint32_t> marker;
+};
+
+struct Record {
+    std::size_t to = 0;
+    std::vector<std::byte> bytes;
+};
+
+struct Node {
+    explicit Node(const EndpointConfig& config) : endpoint(config) {}
+
+    Endpoint endpoint;
+    std::size_t self = 0;
+    AutoRespond auto_respond = AutoRespond::piggyback;
+    std::map<std::uint32_t, Live> live;
+    std::set<std::uint32_t> issued;             ///< every RequestId ever returned
+    std::vector<std::uint32_t> finished;        ///< recent ended RequestIds
+    std::vector<Responder> responders;          ///< recent request_received
+    std::set<std::uint32_t> responder_ids;      ///< every ResponderId ever reported
+    std::set<std::uint32_t> answered;           ///< respond() returned Done
+    std::set<std::uint32_t> failed;             ///< got response_failed
+    std::array<bool, address_count> known{};    ///< addresses it heard of or was told of
+    std::array<bool, address_count> tainted{};  ///< forged traffic between it and them
+    std::vector<Record> records;                ///< recent datagrams to non-endpoints
+    std::array<std::byte, buffer_size> buffer{};
+    std::uint64_t fed = 0;
+    std::uint64_t polled = 0;
+    /// Parameters set with set_peer_parameters, by address.
+    std::array<std::optional<TransmissionParameters>, address_count> pinned{};
+    /// (peer, message ID) of each request handed to the application, and the
+    /// earliest instant its dedup entry may expire.
+    std::map<std::pair<std::size_t, std::uint16_t>, Instant> handled;
+    /// When a drain last left the endpoint with nothing to poll: every event
+    /// polled later was caused by an input at or after this instant.
+    Instant quiet_since{};
+};
+
+struct Flight {
+    std::size_t from = 0;  ///< address index of the sender
+    std::size_t to = 0;    ///< node index of the receiver
+    bool multicast = false;
+    std::vector<std::byte> bytes;
+};
+
+/// Appends `value`, dropping the oldest entry once `limit` are kept.
+template <class T>
+void remember(std::vector<T>& list, T value, std::size_t limit) {
+    if (list.size() == limit) list.erase(list.begin());
+    list.push_back(std::move(value));
+}
+
+/// True when `result` succeeded or failed with one of `allowed`.
+inline bool local_error_is(const coap::Result<coap::Done, LocalError>& result,
+                           std::initializer_list<LocalError> allowed) {
+    if (result) return true;
+    return std::find(allowed.begin(), allowed.end(), result.error()) != allowed.end();
+}
+
+}  // namespace engine_fuzz
