@@ -8,6 +8,7 @@
 #include "endpoint_bench.hpp"
 #include "endpoint_state_size.hpp"
 #include "ratio_report.hpp"
+#include "text_table.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -108,12 +109,7 @@ void print_throughput(std::ostream& out, const std::map<std::string, bench::Meas
     if (markdown) {
         out << "| Scenario | ns per exchange | Exchanges/s | Allocations per exchange |\n"
                "|---|--:|--:|--:|\n";
-        for (const auto& row : rows) {
-            out << "|";
-            for (const std::string& cell : row)
-                out << " " << cell << " |";
-            out << "\n";
-        }
+        bench::print_markdown_rows(out, rows);
         out << "\n";
         for (const bench::EndpointScenario& scenario : bench::endpoint_scenarios())
             out << "- `" << scenario.name << "`: " << scenario.description << "\n";
@@ -123,23 +119,8 @@ void print_throughput(std::ostream& out, const std::map<std::string, bench::Meas
                "in-memory equivalent to compare with.\n";
         return;
     }
-    std::vector<std::size_t> widths(header.size());
-    for (std::size_t c = 0; c < header.size(); ++c) {
-        widths[c] = header[c].size();
-        for (const auto& row : rows)
-            widths[c] = std::max(widths[c], row[c].size());
-    }
-    auto print_row = [&](const std::vector<std::string>& row) {
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            const std::string fill(widths[c] - row[c].size(), ' ');
-            out << (c ? "  " : "") << (c == 0 ? row[c] + fill : fill + row[c]);
-        }
-        out << "\n";
-    };
     out << "\nexchanges per second, CPU time of one core running every Endpoint involved\n";
-    print_row(header);
-    for (const auto& row : rows)
-        print_row(row);
+    bench::print_aligned(out, header, rows, bench::Align::first_left_rest_right);
 }
 
 }  // namespace

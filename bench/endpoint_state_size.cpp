@@ -3,6 +3,7 @@
 #include "endpoint_state_size.hpp"
 
 #include "alloc_counter.hpp"
+#include "text_table.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -144,12 +145,7 @@ void print_state_sizes(std::ostream& out, const std::vector<StateSize>& sizes, b
     if (markdown) {
         out << "| max_message_size | Table | Capacity | Bytes allocated by the constructor | "
                "Bytes per slot |\n|--:|---|--:|--:|--:|\n";
-        for (const auto& row : rows) {
-            out << "|";
-            for (const std::string& cell : row)
-                out << " " << cell << " |";
-            out << "\n";
-        }
+        print_markdown_rows(out, rows);
         out << "\nBytes are what the constructor asked malloc for (the allocator's own "
                "per-block overhead excluded), counted by the interposed malloc. One table "
                "grows at a time, the others stay at their defaults (exchanges / dedup_entries / "
@@ -161,24 +157,8 @@ void print_state_sizes(std::ostream& out, const std::vector<StateSize>& sizes, b
         return;
     }
 
-    std::vector<std::size_t> widths(header.size());
-    for (std::size_t c = 0; c < header.size(); ++c) {
-        widths[c] = header[c].size();
-        for (const auto& row : rows)
-            widths[c] = std::max(widths[c], row[c].size());
-    }
-    auto print_row = [&](const std::vector<std::string>& row) {
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            out << (c ? "  " : "") << row[c];
-            if (c + 1 < row.size() && row[c].size() < widths[c])
-                out << std::string(widths[c] - row[c].size(), ' ');
-        }
-        out << "\n";
-    };
     out << "\nbytes of state: what the Endpoint constructor allocates, per table slot\n";
-    print_row(header);
-    for (const auto& row : rows)
-        print_row(row);
+    print_aligned(out, header, rows, Align::left);
 }
 
 }  // namespace bench
