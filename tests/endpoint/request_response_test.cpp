@@ -341,6 +341,47 @@ TEST(Rfc7252_5_4_1, UnrecognisedCriticalOptionInARequestGets402WithADiagnostic) 
     EXPECT_EQ(pair.handler_runs, 1u);
 }
 
+TEST(Rfc7252_5_4_1, KnownButUnimplementedCriticalOptionsCountAsUnrecognised) {
+    // OSCORE (RFC 8613) is in the registry, but this endpoint does not implement
+    // it: a request protected with it must not reach the application as if it
+    // were plain.
+    std::vector<std::byte> request(64);
+    MessageWriter writer(request, MessageType::confirmable, codes::get, 0x2100);
+    writer.option(OptionNumber::oscore, "\x09");
+    request.resize(writer.finish().value());
+    {
+        EndpointPair pair;
+        pair.net.inject(pair.client, EndpointPair::server_address(), request);
+        pair.net.run_for(seconds(1));
+        EXPECT_EQ(pair.handler_runs, 0u);
+        const auto answers = pair.sent(pair.server, pair.client);
+        ASSERT_EQ(answers.size(), 1u);
+        EXPECT_TRUE(answers[0].is(MessageType::acknowledgement, codes::bad_option));
+        EXPECT_EQ(answers[0].payload, "unrecognized critical option 9");
+    }
+    {
+        // An application that handles OSCORE itself takes it off the list.
+        EndpointConfig server;
+        server.unsupported_critical_options = {};
+        EndpointPair pair(1, {}, server);
+        pair.net.inject(pair.client, EndpointPair::server_address(), request);
+        pair.net.run_for(seconds(1));
+        EXPECT_EQ(pair.handler_runs, 1u);
+    }
+    {
+        // A response carrying Q-Block2 (RFC 9177) is rejected by a client without it.
+        EndpointPair pair;
+        pair.on_request = [&](Endpoint& s, const Event& event) {
+            (void)s.respond(pair.net.now(), event.responder, {},
+                            [](MessageWriter& w) { w.option_uint(OptionNumber::q_block2, 0); });
+        };
+        ASSERT_TRUE(pair.get("x").ok());
+        ASSERT_TRUE(pair.run_until_client_events(1));
+        EXPECT_EQ(pair.client_events[0].kind, EventKind::exchange_failed);
+        EXPECT_EQ(pair.client_events[0].reason, FailureReason::rejected_response);
+    }
+}
+
 TEST(Rfc7252_5_4_1, AResponseWithAnUnrecognisedCriticalOptionIsRejected) {
     EndpointPair pair;
     pair.on_request = [&](Endpoint& s, const Event& event) {

@@ -6,6 +6,7 @@
 #include "coap/time.hpp"
 #include "coap/transmission.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -80,6 +81,11 @@ struct EndpointConfig {
     Duration multicast_response_window{};
     /// Max-Age, in seconds, of the 5.03 sent when a table is full.
     std::uint32_t busy_max_age = 2;
+    /// Critical options that the registry knows but this endpoint does not
+    /// implement, so they count as unrecognised (§5.4.1): a request carrying one
+    /// gets 4.02, a response carrying one is rejected. By default OSCORE (9),
+    /// Q-Block1 (19), EDHOC (21) and Q-Block2 (31); a 0 entry is unused.
+    std::array<std::uint16_t, 8> unsupported_critical_options{9, 19, 21, 31};
 
     Duration effective_response_deadline() const noexcept {
         return response_deadline.ms > 0 ? response_deadline : transmission.exchange_lifetime();

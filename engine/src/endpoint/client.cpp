@@ -197,7 +197,7 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
 
     detail::Exchange& e = exchanges[*slot];
     const bool too_large = response.bytes().size() > config.capacities.max_message_size;
-    if (const auto issue = check_options(response); too_large || (issue && issue->critical)) {
+    if (too_large || unprocessable_critical_option(response)) {
         // §5.4.1: a response with an unrecognised critical option is rejected, and so
         // is one larger than this endpoint can hold (it would never fit an event).
         if (confirmable) send_empty(peer, MessageType::reset, response.message_id());

@@ -89,6 +89,10 @@ struct Endpoint::State {
     /// Retransmits, or reports that MAX_RETRANSMIT is exhausted (false).
     bool retransmit(Instant now, std::uint32_t slot);
 
+    /// The first critical option this endpoint cannot process: unrecognised by
+    /// the registry (check_options) or listed in unsupported_critical_options.
+    std::optional<OptionNumber> unprocessable_critical_option(const MessageView& message) const;
+
     // ---- helpers (endpoint.cpp) ----
     bool send(const Address& peer, Bytes datagram);
     bool send_empty(const Address& peer, MessageType type, std::uint16_t message_id);

@@ -91,4 +91,15 @@ void Endpoint::State::on_empty(Instant now, const Address& peer, const MessageVi
     }
 }
 
+std::optional<OptionNumber> Endpoint::State::unprocessable_critical_option(
+    const MessageView& message) const {
+    if (const auto issue = check_options(message); issue && issue->critical) return issue->number;
+    for (const std::uint16_t number : config.unsupported_critical_options) {
+        if (number != 0 && is_critical(OptionNumber{number}) &&
+            message.has_option(OptionNumber{number}))
+            return OptionNumber{number};
+    }
+    return std::nullopt;
+}
+
 }  // namespace coap

@@ -68,12 +68,12 @@ void Endpoint::State::on_request(Instant now, const Address& peer, const Message
         return;
     }
 
-    if (const auto issue = check_options(request); issue && issue->critical) {
+    if (const auto critical = unprocessable_critical_option(request)) {
         // §5.4.1: an unrecognised critical option in a CON request gets 4.02.
         if (arrival.multicast) return;
         char text[48];
         reply_directly(peer, request, codes::bad_option, *entry,
-                       option_diagnostic(text, to_underlying(issue->number)), std::nullopt,
+                       option_diagnostic(text, to_underlying(*critical)), std::nullopt,
                        std::nullopt);
         return;
     }
