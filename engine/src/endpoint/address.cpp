@@ -112,20 +112,19 @@ bool Address::is_multicast() const noexcept {
 }
 
 std::size_t Address::hash() const noexcept {
-    // FNV-1a over the identifying fields.
-    std::uint64_t h = 0xcbf29ce484222325u;
-    const auto mix = [&h](std::uint8_t byte) {
-        h ^= byte;
-        h *= 0x100000001b3u;
-    };
-    mix(static_cast<std::uint8_t>(family_));
-    for (std::size_t i = 0; i < length_; ++i)
-        mix(bytes_[i]);
-    mix(static_cast<std::uint8_t>(port_ >> 8));
-    mix(static_cast<std::uint8_t>(port_));
-    for (int shift = 0; shift < 32; shift += 8)
-        mix(static_cast<std::uint8_t>(scope_id_ >> shift));
-    return static_cast<std::size_t>(h ^ (h >> 29));
+    // Bytes past length_ are always zero, so hashing all of them is consistent
+    // with operator==. Three words and the small fields, multiply-xorshift mixed.
+    std::uint64_t words[3];
+    static_assert(sizeof words == max_opaque_size);
+    std::memcpy(words, bytes_.data(), sizeof words);
+    std::uint64_t h = (std::uint64_t{scope_id_} << 32) | (std::uint64_t{port_} << 16) |
+                      (std::uint64_t{length_} << 8) | static_cast<std::uint64_t>(family_);
+    for (const std::uint64_t w : words) {
+        h = (h ^ w) * 0x9e3779b97f4a7c15u;
+        h ^= h >> 32;
+    }
+    h *= 0xd6e8feb86659fd93u;
+    return static_cast<std::size_t>(h ^ (h >> 32));
 }
 
 bool operator==(const Address& a, const Address& b) noexcept {

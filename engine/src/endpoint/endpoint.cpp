@@ -53,11 +53,6 @@ bool Endpoint::State::send_empty(const Address& peer, MessageType type, std::uin
     return send(peer, header);
 }
 
-const TransmissionParameters& Endpoint::State::parameters_for(const Address& peer) const noexcept {
-    if (auto slot = peers.find(peer)) return peers[*slot].parameters;
-    return config.transmission;
-}
-
 void Endpoint::State::drop_peer_reference(std::uint32_t peer_slot) noexcept {
     if (peer_slot == detail::no_exchange) return;
     auto& peer = peers[peer_slot];

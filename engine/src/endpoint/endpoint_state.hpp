@@ -45,8 +45,9 @@ struct Endpoint::State {
                   const ArrivalInfo& arrival);
 
     // ---- server.cpp ----
-    void on_request(Instant now, const Address& peer, const MessageView& request,
-                    const ArrivalInfo& arrival);
+    /// `parameters`: the peer's transmission parameters (or the endpoint's).
+    void on_request(Instant now, const Address& peer, const TransmissionParameters& parameters,
+                    const MessageView& request, const ArrivalInfo& arrival);
     /// A message whose (peer, message ID) is in the dedup cache: request or response.
     void on_duplicate(std::uint32_t dedup_slot, const MessageView& message);
     /// Answers a request at the message layer without involving the application
@@ -97,7 +98,6 @@ struct Endpoint::State {
     bool send(const Address& peer, Bytes datagram);
     bool send_empty(const Address& peer, MessageType type, std::uint16_t message_id);
     std::uint16_t next_message_id(detail::Peer& peer) noexcept { return peer.next_message_id++; }
-    const TransmissionParameters& parameters_for(const Address& peer) const noexcept;
     void drop_peer_reference(std::uint32_t peer_slot) noexcept;
 };
 

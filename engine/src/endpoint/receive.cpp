@@ -17,15 +17,18 @@ void Endpoint::State::on_datagram(Instant now, const Address& peer, Bytes datagr
     const MessageView& message = *parsed;
 
     // Anything well-formed from a peer shows it is alive (§4.7 PROBING_RATE).
-    if (auto slot = peers.find(peer)) {
-        peers[*slot].unanswered_bytes = 0;
-        peers[*slot].last_used = now;
+    const auto peer_slot = peers.find(peer);
+    if (peer_slot) {
+        peers[*peer_slot].unanswered_bytes = 0;
+        peers[*peer_slot].last_used = now;
     }
+    const TransmissionParameters& parameters =
+        peer_slot ? peers[*peer_slot].parameters : config.transmission;
 
     if (message.is_empty_message()) {
         on_empty(now, peer, message, arrival);
     } else if (message.code().is_request()) {
-        on_request(now, peer, message, arrival);
+        on_request(now, peer, parameters, message, arrival);
     } else if (message.code().is_response()) {
         on_response(now, peer, message);
     } else if (message.type() == MessageType::confirmable && !arrival.multicast) {

@@ -40,8 +40,9 @@ std::string_view option_diagnostic(gsl::span<char> out, std::uint16_t number) {
 
 }  // namespace
 
-void Endpoint::State::on_request(Instant now, const Address& peer, const MessageView& request,
-                                 const ArrivalInfo& arrival) {
+void Endpoint::State::on_request(Instant now, const Address& peer,
+                                 const TransmissionParameters& parameters,
+                                 const MessageView& request, const ArrivalInfo& arrival) {
     const bool confirmable = request.type() == MessageType::confirmable;
     // §8.1: multicast requests are NON; a CON to a group is not answered at all.
     if (arrival.multicast && confirmable) return;
@@ -53,7 +54,6 @@ void Endpoint::State::on_request(Instant now, const Address& peer, const Message
         return;
     }
 
-    const TransmissionParameters& parameters = parameters_for(peer);
     const Instant expires =
         now + (confirmable ? parameters.exchange_lifetime() : parameters.non_lifetime());
     const auto entry = dedup.insert(peer, request.message_id(), now, expires);
