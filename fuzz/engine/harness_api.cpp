@@ -54,7 +54,8 @@ void Harness::request() {
         return;
     }
     if (is_group(target) && options.confirmable && !con_to_group(n, target, result)) return;
-    started(n, stats, result, target, body.marker.value_or(0), options.multicast, false);
+    started(n, stats, result, target, body.marker.value_or(0),
+            options.multicast || is_group(target), false);
 }
 
 void Harness::ping() {

@@ -140,5 +140,45 @@ TEST(Capacity, TablesStayWithinTheirCapacitiesUnderAFlood) {
     EXPECT_GT(endpoint.stats().busy_responses_sent, 0u);
 }
 
+TEST(Capacity, RunningOutOfShortTokensIsAFullTableNotAHang) {
+    Endpoint client(EndpointConfig{
+        .seed = 3, .capacities = {.exchanges = 300, .peers = 300}, .token_length = 1});
+    std::size_t accepted = 0;
+    for (std::uint16_t i = 0; i < 300; ++i) {
+        const auto result =
+            client.send_request(Instant{}, Address::ipv4({10, 0, 1, 1}, std::uint16_t(i + 1)), {});
+        if (result) {
+            ++accepted;
+        } else {
+            EXPECT_EQ(result.error(), LocalError::exchanges_full);
+        }
+        std::array<std::byte, 1152> out{};
+        while (client.poll_transmit(out)) {
+        }
+    }
+    EXPECT_LE(accepted, 256u) << "one-byte tokens: at most 256 requests in flight";
+    EXPECT_GE(accepted, 200u);
+}
+
+TEST(Capacity, AStaleHandleNeverNamesANewerExchange) {
+    // One slot, reused over and over: the first id must stay stale throughout
+    // (a 16-bit generation would come round after 65,536 reuses).
+    Endpoint client(EndpointConfig{.seed = 3, .capacities = {.exchanges = 1}});
+    const auto server = Address::ipv4({10, 0, 0, 2}, 5683);
+    std::array<std::byte, 1152> out{};
+    const RequestId first = client.send_request(Instant{}, server, {}).value();
+    ASSERT_TRUE(client.cancel(Instant{}, first).ok());
+    for (int i = 0; i < 70'000; ++i) {
+        while (client.poll_transmit(out)) {
+        }
+        while (client.poll_event()) {
+        }
+        const auto id = client.send_request(Instant{}, server, {});
+        ASSERT_TRUE(id.ok());
+        ASSERT_NE(id->value, first.value) << "after " << i << " reuses";
+        ASSERT_TRUE(client.cancel(Instant{}, *id).ok());
+    }
+}
+
 }  // namespace
 }  // namespace coap

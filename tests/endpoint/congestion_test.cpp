@@ -26,6 +26,21 @@ TEST(Rfc7252_4_7, NstartOneKeepsOneConfirmableRequestOutstandingInFifoOrder) {
         EXPECT_EQ((sent[i].at - sent[i - 1].at).ms, 20);
 }
 
+TEST(Rfc7252_4_7, AnAcknowledgedRequestNoLongerCountsAsOutstanding) {
+    // §4.7: outstanding is a request for which neither a response nor an ACK has
+    // been received; after an empty ACK the next request may go.
+    EndpointPair pair;
+    pair.on_request = [&](Endpoint& s, const Event& event) {
+        (void)s.acknowledge(pair.net.now(), event.responder);  // never answered
+    };
+    ASSERT_TRUE(pair.get("slow").ok());
+    ASSERT_TRUE(pair.get("next").ok());
+    pair.net.run_for(milliseconds(100));
+    const auto sent = pair.sent(pair.client, pair.server);
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_EQ(sent[1].at.ms, 20) << "sent as soon as the empty ACK arrived";
+}
+
 TEST(Rfc7252_4_7, NstartIsPerPeer) {
     EndpointPair pair;
     const Address third = Address::ipv4({10, 0, 0, 3}, 5683);

@@ -145,6 +145,34 @@ TEST(Rfc7252_8_2, NoResetsOrErrorsForBadMulticastDatagrams) {
         EXPECT_TRUE(g.pair.sent(m, g.pair.client).empty());
 }
 
+TEST(Rfc7252_8_1, ResponsesSentToAGroupAreNeverAcknowledgedOrReset) {
+    // A forged CON response to the group would otherwise make every member
+    // answer the forged source: reflection (§11.3).
+    Group g(3);
+    std::vector<std::byte> forged(32);
+    const std::byte token[2] = {std::byte{1}, std::byte{2}};
+    MessageWriter w(forged, MessageType::confirmable, codes::content, 0x1234, token);
+    forged.resize(w.finish().value());
+    g.pair.net.inject(g.pair.client, group, forged);
+    g.pair.net.run_for(seconds(5));
+    for (const auto m : g.members)
+        EXPECT_TRUE(g.pair.sent(m, g.pair.client).empty());
+}
+
+TEST(Rfc7252_8_1, ARequestToAGroupAddressIsAMulticastRequest) {
+    Group g(2);
+    RequestOptions options;
+    options.confirmable = false;  // multicast not set: the address says it
+    const auto id = g.pair.net.with(g.pair.client, [&](Endpoint& c, Instant now) {
+        return c.send_request(now, group, options);
+    });
+    ASSERT_TRUE(id.ok());
+    ASSERT_TRUE(g.pair.run_until_client_events(3));
+    EXPECT_EQ(g.pair.client_events[0].kind, EventKind::response_received);
+    EXPECT_EQ(g.pair.client_events[1].kind, EventKind::response_received);
+    EXPECT_EQ(g.pair.client_events[2].kind, EventKind::multicast_done);
+}
+
 TEST(Rfc7252_8_2, DuplicatesOfAMulticastResponseAreReportedOnce) {
     Group g(2);
     g.pair.net.set_default_link(sim::LinkConditions{.delay = milliseconds(10), .duplicate = 1.0});

@@ -24,7 +24,8 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
                                                             const MessageBuilder* build,
                                                             bool ping) {
     if (!ping && !options.method.is_request()) return Err{LocalError::invalid_request};
-    if (options.multicast && options.confirmable) return Err{LocalError::invalid_request};
+    const bool multicast = options.multicast || peer.is_multicast();
+    if (multicast && options.confirmable) return Err{LocalError::invalid_request};
     // §8.1: a multicast group only ever gets NON requests.
     if (peer.is_multicast() && (ping || options.confirmable))
         return Err{LocalError::invalid_request};
@@ -47,14 +48,22 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
     e.client = true;
     e.ping = ping;
     e.confirmable = ping || options.confirmable;
-    e.multicast = options.multicast;
+    e.multicast = multicast;
     e.parameters = options.parameters.value_or(p.parameters);
     e.peer_slot = *peer_slot;
     e.started = now;
     if (!ping) {
         // §5.3.1: tokens are random and unique among this endpoint's requests.
+        // With short tokens and many exchanges every value can be in use: after
+        // a bounded number of draws the table counts as full.
         e.token_length = config.token_length;
+        int draws = 0;
         do {
+            if (++draws > 64) {
+                drop_peer_reference(*peer_slot);
+                exchanges.release(*slot);
+                return Err{LocalError::exchanges_full};
+            }
             prng.fill({e.token.data(), e.token_length});
         } while (exchanges.token_in_use(e.token_bytes()));
     }

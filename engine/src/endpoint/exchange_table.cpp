@@ -11,6 +11,9 @@ void ExchangeTable::init(std::size_t capacity, std::size_t message_size) {
     active_position_.assign(capacity, 0);
     message_size_ = message_size;
     free_.init(static_cast<std::uint32_t>(capacity));
+    index_bits_ = 1;
+    while ((std::size_t{1} << index_bits_) <= capacity)
+        ++index_bits_;
     by_message_id_.init(capacity);
     by_token_.init(capacity);
 }
@@ -18,7 +21,8 @@ void ExchangeTable::init(std::size_t capacity, std::size_t message_size) {
 std::optional<std::uint32_t> ExchangeTable::allocate() noexcept {
     if (free_.empty()) return std::nullopt;
     const std::uint32_t slot = free_.pop();
-    const std::uint32_t generation = (exchanges_[slot].generation + 1) & 0xffffu;
+    const std::uint32_t generation =
+        (exchanges_[slot].generation + 1) & ((std::uint32_t{1} << (32 - index_bits_)) - 1);
     exchanges_[slot] = Exchange{};
     exchanges_[slot].generation = generation;
     active_position_[slot] = static_cast<std::uint32_t>(active_.size());
@@ -39,11 +43,12 @@ void ExchangeTable::release(std::uint32_t slot) noexcept {
 
 std::optional<std::uint32_t> ExchangeTable::slot_of(std::uint32_t handle,
                                                     bool client) const noexcept {
-    const std::uint32_t index = handle & 0xffffu;
+    const std::uint32_t index = handle & ((std::uint32_t{1} << index_bits_) - 1);
     if (index == 0 || index > exchanges_.size()) return std::nullopt;
     const std::uint32_t slot = index - 1;
     const Exchange& e = exchanges_[slot];
-    if (e.state == ExchangeState::unused || e.client != client || e.generation != handle >> 16)
+    if (e.state == ExchangeState::unused || e.client != client ||
+        e.generation != handle >> index_bits_)
         return std::nullopt;
     return slot;
 }

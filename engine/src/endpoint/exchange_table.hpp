@@ -61,6 +61,7 @@ struct Exchange {
     bool ping = false;
     bool counts_outstanding = false;  ///< holds one of the peer's NSTART slots
     bool paced = false;               ///< a NON held back by PROBING_RATE
+    bool reset_pending = false;       ///< server: RST seen, response_failed not yet queued
     bool indexed_by_message_id = false;
     bool indexed_by_token = false;
 
@@ -83,10 +84,12 @@ class ExchangeTable {
         return {buffers_.data() + slot * message_size_, exchanges_[slot].length};
     }
 
-    /// Handles: slot and generation in one number, so a stale handle never
-    /// names a newer exchange.
+    /// Handles: slot + 1 in the low index_bits_ bits, the slot's generation in
+    /// the others. With slots reused first-in first-out, a stale handle could
+    /// only name a newer exchange after 2^(32 − index_bits_) reuses of every slot
+    /// (2^25 × 64 allocations at the default capacity).
     std::uint32_t handle_of(std::uint32_t slot) const noexcept {
-        return (exchanges_[slot].generation << 16) | (slot + 1);
+        return (exchanges_[slot].generation << index_bits_) | (slot + 1);
     }
     std::optional<std::uint32_t> slot_of(std::uint32_t handle, bool client) const noexcept;
 
@@ -117,7 +120,8 @@ class ExchangeTable {
     std::vector<std::uint32_t> active_;
     std::vector<std::uint32_t> active_position_;
     std::size_t message_size_ = 0;
-    FreeList free_;
+    FreeQueue free_;
+    std::uint32_t index_bits_ = 16;  ///< bits of a handle that name the slot
     HashIndex by_message_id_;
     HashIndex by_token_;
 };

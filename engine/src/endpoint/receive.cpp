@@ -25,6 +25,9 @@ void Endpoint::State::on_datagram(Instant now, const Address& peer, Bytes datagr
     const TransmissionParameters& parameters =
         peer_slot ? peers[*peer_slot].parameters : config.transmission;
 
+    // §8: only requests travel to a group; anything else arriving there is
+    // ignored (never acknowledged or reset, which would reflect it to the sender).
+    if (arrival.multicast && !message.code().is_request()) return;
     if (message.is_empty_message()) {
         on_empty(now, peer, message, arrival);
     } else if (message.code().is_request()) {
@@ -76,19 +79,27 @@ void Endpoint::State::on_empty(Instant now, const Address& peer, const MessageVi
             return;
         }
         if (exchange.state == detail::ExchangeState::awaiting_ack) {
-            // §5.2.2: an empty ACK; the response will come separately. The
-            // interaction stays outstanding (§4.7) until it does.
+            // §5.2.2: an empty ACK; the response will come separately. §4.7: a
+            // request that has been acknowledged is no longer outstanding, so the
+            // next queued request to this peer may go.
             exchange.state = detail::ExchangeState::awaiting_response;
             exchange.deadline = now + config.effective_separate_response_timeout();
+            leave_outstanding(now, *slot);
         }
         return;
     }
     if (exchange.state == detail::ExchangeState::confirming) {
-        if (reset) {
-            events.push(Event{.kind = EventKind::response_failed,
-                              .responder = ResponderId{exchanges.handle_of(*slot)},
-                              .peer = peer,
-                              .reason = FailureReason::reset});
+        if (reset && !events.push(Event{.kind = EventKind::response_failed,
+                                        .responder = ResponderId{exchanges.handle_of(*slot)},
+                                        .peer = peer,
+                                        .reason = FailureReason::reset})) {
+            // No room to report it: stop retransmitting and report on the next
+            // timeout, once the application has drained its events.
+            exchange.reset_pending = true;
+            exchange.retransmissions = exchange.parameters.max_retransmit;
+            exchange.deadline = now;
+            exchanges.unindex(*slot);
+            return;
         }
         release_server(*slot);
     }

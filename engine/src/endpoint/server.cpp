@@ -297,7 +297,8 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
                 if (!events.push(Event{.kind = EventKind::response_failed,
                                        .responder = ResponderId{exchanges.handle_of(slot)},
                                        .peer = e.peer,
-                                       .reason = FailureReason::timeout})) {
+                                       .reason = e.reset_pending ? FailureReason::reset
+                                                                 : FailureReason::timeout})) {
                     e.deadline = now;  // retried once the application drains events
                     return;
                 }

@@ -32,4 +32,36 @@ class FreeList {
     std::uint32_t capacity_ = 0;
 };
 
+/// The free slots of a fixed table in first-in, first-out order: a freed slot
+/// is reused as late as possible, which keeps stale handles stale for longest.
+class FreeQueue {
+  public:
+    void init(std::uint32_t count) {
+        ring_.assign(count, 0);
+        for (std::uint32_t i = 0; i < count; ++i)
+            ring_[i] = i;
+        head_ = 0;
+        size_ = count;
+    }
+    bool empty() const noexcept { return size_ == 0; }
+    std::uint32_t pop() noexcept {
+        const std::uint32_t slot = ring_[head_];
+        head_ = (head_ + 1) % ring_.size();
+        --size_;
+        return slot;
+    }
+    void push(std::uint32_t slot) noexcept {
+        ring_[(head_ + size_) % ring_.size()] = slot;
+        ++size_;
+    }
+    std::uint32_t in_use() const noexcept {
+        return static_cast<std::uint32_t>(ring_.size()) - size_;
+    }
+
+  private:
+    std::vector<std::uint32_t> ring_;
+    std::size_t head_ = 0;
+    std::uint32_t size_ = 0;
+};
+
 }  // namespace coap::detail
