@@ -81,6 +81,13 @@ EndpointPair::EndpointPair(std::uint64_t seed, EndpointConfig client_config,
     });
 }
 
+void EndpointPair::answer_separately() {
+    on_request = [this](Endpoint& endpoint, const Event& event) {
+        (void)endpoint.acknowledge(net.now(), event.responder);
+        (void)endpoint.respond(net.now(), event.responder, {});
+    };
+}
+
 Result<RequestId, LocalError> EndpointPair::get(std::string_view path, bool confirmable) {
     RequestOptions options;
     options.confirmable = confirmable;

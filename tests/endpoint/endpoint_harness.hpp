@@ -78,6 +78,10 @@ class EndpointPair {
     Endpoint& client_endpoint() { return net.endpoint(client); }
     Endpoint& server_endpoint() { return net.endpoint(server); }
 
+    /// Makes the server acknowledge every request with an empty ACK and then send
+    /// a separate CON 2.05 at once.
+    void answer_separately();
+
     /// Sends a GET (CON unless told otherwise) for `path` from the client.
     Result<RequestId, LocalError> get(std::string_view path, bool confirmable = true);
     Result<RequestId, LocalError> send(const RequestOptions& options, std::string_view path);

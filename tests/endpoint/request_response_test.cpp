@@ -118,10 +118,7 @@ TEST(Rfc7252_5_2_2, SeparateResponseMayBeNonConfirmable) {
 
 TEST(Rfc7252_5_2_2, SeparateResponseIsRetransmittedUntilAcknowledged) {
     EndpointPair pair;
-    pair.on_request = [&](Endpoint& s, const Event& event) {
-        (void)s.acknowledge(pair.net.now(), event.responder);
-        (void)s.respond(pair.net.now(), event.responder, {});
-    };
+    pair.answer_separately();
     ASSERT_TRUE(pair.get("x").ok());
     // Swallow the client's ACK of the separate response for a while.
     pair.net.run_for(milliseconds(15));
@@ -166,10 +163,7 @@ TEST(Rfc7252_5_2_2, ASeparateResponseNobodyWantsIsResetAndReported) {
 
 TEST(Rfc7252_5_2_2, AnUnacknowledgedSeparateResponseFailsAfterMaxRetransmit) {
     EndpointPair pair;
-    pair.on_request = [&](Endpoint& s, const Event& event) {
-        (void)s.acknowledge(pair.net.now(), event.responder);
-        (void)s.respond(pair.net.now(), event.responder, {});
-    };
+    pair.answer_separately();
     ASSERT_TRUE(pair.get("x").ok());
     pair.net.run_for(milliseconds(15));
     pair.net.partition(pair.client, pair.server);

@@ -11,11 +11,7 @@ namespace {
 
 using detail::ExchangeState;
 
-constexpr std::uint32_t none = 0xffffffffu;
-
-bool same_bytes(Bytes a, Bytes b) {
-    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
-}
+using detail::no_slot;
 
 }  // namespace
 
@@ -96,8 +92,8 @@ void Endpoint::State::start_client(Instant now, std::uint32_t slot) {
         if (peer.outstanding >= peer.parameters.nstart) {
             e.state = ExchangeState::queued;
             e.deadline = detail::never;
-            e.next_queued = none;
-            if (peer.queue_tail == none)
+            e.next_queued = no_slot;
+            if (peer.queue_tail == no_slot)
                 peer.queue_head = slot;
             else
                 exchanges[peer.queue_tail].next_queued = slot;
@@ -136,10 +132,7 @@ bool Endpoint::State::transmit_first(Instant now, std::uint32_t slot) {
     detail::Peer& peer = peers[e.peer_slot];
     if (transmits.full()) return false;
     // §4.4: a fresh message ID per message, from the peer's counter.
-    e.message_id = next_message_id(peer);
-    auto buffer = exchanges.buffer(slot);
-    buffer[2] = std::byte{static_cast<std::uint8_t>(e.message_id >> 8)};
-    buffer[3] = std::byte{static_cast<std::uint8_t>(e.message_id)};
+    exchanges.set_message_id(slot, next_message_id(peer));
     send(e.peer, exchanges.message(slot));
     exchanges.index_message_id(slot);
     if (e.confirmable) {
@@ -177,7 +170,7 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
         if (slot) {
             const detail::Exchange& e = exchanges[*slot];
             if (!e.client || e.ping || e.state != ExchangeState::awaiting_ack ||
-                !same_bytes(e.token_bytes(), response.token()))
+                !exchanges.token_matches(*slot, response.token()))
                 slot.reset();
         }
         if (!slot) return;  // §4.2: rejecting an ACK means ignoring it
@@ -251,13 +244,13 @@ bool Endpoint::State::finish_client(Instant now, std::uint32_t slot, Event event
     if (e.state == ExchangeState::queued && !e.counts_outstanding && !e.multicast) {
         // Still waiting for NSTART: unlink it from the peer's FIFO.
         detail::Peer& peer = peers[e.peer_slot];
-        std::uint32_t previous = none;
-        for (std::uint32_t s = peer.queue_head; s != none; s = exchanges[s].next_queued) {
+        std::uint32_t previous = no_slot;
+        for (std::uint32_t s = peer.queue_head; s != no_slot; s = exchanges[s].next_queued) {
             if (s != slot) {
                 previous = s;
                 continue;
             }
-            if (previous == none)
+            if (previous == no_slot)
                 peer.queue_head = e.next_queued;
             else
                 exchanges[previous].next_queued = e.next_queued;
@@ -277,11 +270,11 @@ void Endpoint::State::leave_outstanding(Instant now, std::uint32_t slot) {
     e.counts_outstanding = false;
     detail::Peer& peer = peers[e.peer_slot];
     if (peer.outstanding > 0) --peer.outstanding;
-    while (peer.queue_head != none && peer.outstanding < peer.parameters.nstart) {
+    while (peer.queue_head != no_slot && peer.outstanding < peer.parameters.nstart) {
         const std::uint32_t next = peer.queue_head;
         peer.queue_head = exchanges[next].next_queued;
-        if (peer.queue_head == none) peer.queue_tail = none;
-        exchanges[next].next_queued = none;
+        if (peer.queue_head == no_slot) peer.queue_tail = no_slot;
+        exchanges[next].next_queued = no_slot;
         start_client(now, next);
     }
 }

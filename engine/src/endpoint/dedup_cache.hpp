@@ -39,10 +39,10 @@ enum class DedupReply : std::uint8_t {
 struct DedupEntry {
     Address peer;
     Instant expires{};
-    std::uint64_t key = 0;                 ///< hash of (peer, message_id), as in the index
-    ReplyRef reply_ref{};                  ///< where the reply is, when reply == stored
-    std::uint32_t exchange = 0xffffffffu;  ///< the server exchange still answering, if any
-    std::uint32_t heap_position = 0;       ///< index in the expiry heap, while in_use
+    std::uint64_t key = 0;             ///< hash of (peer, message_id), as in the index
+    ReplyRef reply_ref{};              ///< where the reply is, when reply == stored
+    std::uint32_t exchange = no_slot;  ///< the server exchange still answering, if any
+    std::uint32_t heap_position = 0;   ///< index in the expiry heap, while in_use
     std::uint16_t message_id = 0;
     DedupReply reply = DedupReply::none;
     bool in_use = false;

@@ -54,7 +54,7 @@ bool Endpoint::State::send_empty(const Address& peer, MessageType type, std::uin
 }
 
 void Endpoint::State::drop_peer_reference(std::uint32_t peer_slot) noexcept {
-    if (peer_slot == detail::no_exchange) return;
+    if (peer_slot == detail::no_slot) return;
     auto& peer = peers[peer_slot];
     if (peer.references > 0) --peer.references;
 }

@@ -103,6 +103,11 @@ std::optional<std::uint32_t> ExchangeTable::find_by_token(
     });
 }
 
+bool ExchangeTable::token_matches(std::uint32_t slot,
+                                  gsl::span<const std::byte> token) const noexcept {
+    return same_bytes(exchanges_[slot].token_bytes(), token);
+}
+
 bool ExchangeTable::token_in_use(gsl::span<const std::byte> token) const noexcept {
     return by_token_
         .find(token_key(token),

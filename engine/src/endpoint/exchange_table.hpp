@@ -46,11 +46,11 @@ struct Exchange {
     Duration timeout{};  ///< the current retransmission interval
     std::uint32_t generation = 0;
     std::uint32_t length = 0;  ///< bytes of the message in the buffer
-    std::uint32_t peer_slot = 0xffffffffu;
-    std::uint32_t next_queued = 0xffffffffu;
-    std::uint32_t dedup_slot = 0xffffffffu;  ///< server: the request's dedup entry
-    std::uint16_t message_id = 0;            ///< of the message this side sent last
-    std::uint16_t request_message_id = 0;    ///< server: of the request received
+    std::uint32_t peer_slot = no_slot;
+    std::uint32_t next_queued = no_slot;
+    std::uint32_t dedup_slot = no_slot;    ///< server: the request's dedup entry
+    std::uint16_t message_id = 0;          ///< of the message this side sent last
+    std::uint16_t request_message_id = 0;  ///< server: of the request received
     std::array<std::byte, 8> token{};
     std::uint8_t token_length = 0;
     std::uint8_t retransmissions = 0;
@@ -103,6 +103,15 @@ class ExchangeTable {
     std::optional<std::uint32_t> find_by_token(const Address& peer,
                                                gsl::span<const std::byte> token) const noexcept;
     bool token_in_use(gsl::span<const std::byte> token) const noexcept;
+    /// The exchange's token equals `token`.
+    bool token_matches(std::uint32_t slot, gsl::span<const std::byte> token) const noexcept;
+    /// Gives the exchange's message a new message ID, in the exchange and in the
+    /// stored bytes (§4.4: every transmission of a new message gets a fresh one).
+    void set_message_id(std::uint32_t slot, std::uint16_t message_id) noexcept {
+        exchanges_[slot].message_id = message_id;
+        buffers_[slot * message_size_ + 2] = std::byte{static_cast<std::uint8_t>(message_id >> 8)};
+        buffers_[slot * message_size_ + 3] = std::byte{static_cast<std::uint8_t>(message_id)};
+    }
 
     std::size_t capacity() const noexcept { return exchanges_.size(); }
     std::size_t in_use() const noexcept { return free_.in_use(); }

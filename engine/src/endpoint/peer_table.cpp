@@ -37,13 +37,13 @@ std::optional<std::uint32_t> PeerTable::find_or_create(const Address& address, I
 }
 
 bool PeerTable::evict_idle() noexcept {
-    std::uint32_t victim = no_exchange;
+    std::uint32_t victim = no_slot;
     for (std::uint32_t i = 0; i < peers_.size(); ++i) {
         const Peer& p = peers_[i];
         if (!p.in_use || p.pinned || p.references != 0) continue;
-        if (victim == no_exchange || p.last_used < peers_[victim].last_used) victim = i;
+        if (victim == no_slot || p.last_used < peers_[victim].last_used) victim = i;
     }
-    if (victim == no_exchange) return false;
+    if (victim == no_slot) return false;
     remove(victim);
     return true;
 }

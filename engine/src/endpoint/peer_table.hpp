@@ -18,8 +18,6 @@
 
 namespace coap::detail {
 
-inline constexpr std::uint32_t no_exchange = 0xffffffffu;
-
 struct Peer {
     Address address;
     Instant last_used{};
@@ -31,8 +29,8 @@ struct Peer {
     /// Exchanges that name this peer; a peer with any is never evicted.
     std::uint32_t references = 0;
     /// Head and tail of the FIFO of exchanges waiting for an NSTART slot.
-    std::uint32_t queue_head = no_exchange;
-    std::uint32_t queue_tail = no_exchange;
+    std::uint32_t queue_head = no_slot;
+    std::uint32_t queue_tail = no_slot;
     std::uint16_t next_message_id = 0;
     std::uint8_t outstanding = 0;
     bool in_use = false;

@@ -11,11 +11,11 @@ namespace {
 
 using detail::ExchangeState;
 
-constexpr std::uint32_t none = 0xffffffffu;
+using detail::no_slot;
 
 bool owns_dedup_entry(const detail::DedupCache& dedup, const detail::Exchange& e,
                       std::uint32_t slot) {
-    if (e.dedup_slot == none) return false;
+    if (e.dedup_slot == no_slot) return false;
     const detail::DedupEntry& entry = dedup[e.dedup_slot];
     return entry.in_use && entry.exchange == slot && entry.message_id == e.request_message_id &&
            entry.peer == e.peer;
@@ -63,7 +63,7 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         if (arrival.multicast) return;
         const Instant earliest = dedup.earliest_expiry().value_or(now);
         const auto wait = static_cast<std::uint32_t>((earliest - now).ms / 1000 + 1);
-        reply_directly(peer, request, codes::service_unavailable, none, {}, std::nullopt,
+        reply_directly(peer, request, codes::service_unavailable, no_slot, {}, std::nullopt,
                        wait > config.busy_max_age ? wait : config.busy_max_age);
         return;
     }
@@ -142,7 +142,7 @@ void Endpoint::State::on_duplicate(std::uint32_t dedup_slot, const MessageView& 
     }
     // The application is still working on it: acknowledge now, so that the
     // client stops retransmitting; the response will be separate.
-    if (entry.exchange != none && entry.exchange < exchanges.capacity()) {
+    if (entry.exchange != no_slot && entry.exchange < exchanges.capacity()) {
         const detail::Exchange& e = exchanges[entry.exchange];
         if (e.state == ExchangeState::pending && !e.client &&
             owns_dedup_entry(dedup, e, entry.exchange))
@@ -173,7 +173,7 @@ void Endpoint::State::reply_directly(const Address& peer, const MessageView& req
     const Bytes reply{scratch.data(), *length};
     if (code == codes::service_unavailable) ++stats.busy_responses_sent;
     send(peer, reply);
-    if (dedup_slot != none && confirmable) dedup.store_reply(dedup_slot, reply);
+    if (dedup_slot != no_slot && confirmable) dedup.store_reply(dedup_slot, reply);
 }
 
 Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId responder,
@@ -199,7 +199,7 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
     else if (e.confirmable && options.separate_confirmable)
         type = MessageType::confirmable;
 
-    if (!piggybacked && e.peer_slot == none) {
+    if (!piggybacked && e.peer_slot == no_slot) {
         const auto peer_slot = peers.find_or_create(e.peer, now, config.transmission, prng);
         if (!peer_slot) return Err{LocalError::peers_full};
         e.peer_slot = *peer_slot;
@@ -284,10 +284,7 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
         case ExchangeState::leisure: {
             if (transmits.full()) return;
             auto& peer = peers[e.peer_slot];
-            e.message_id = next_message_id(peer);
-            auto buffer = exchanges.buffer(slot);
-            buffer[2] = std::byte{static_cast<std::uint8_t>(e.message_id >> 8)};
-            buffer[3] = std::byte{static_cast<std::uint8_t>(e.message_id)};
+            exchanges.set_message_id(slot, next_message_id(peer));
             send(e.peer, exchanges.message(slot));
             release_server(slot);
             return;
@@ -312,7 +309,7 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
 
 void Endpoint::State::release_server(std::uint32_t slot) {
     detail::Exchange& e = exchanges[slot];
-    if (owns_dedup_entry(dedup, e, slot)) dedup[e.dedup_slot].exchange = none;
+    if (owns_dedup_entry(dedup, e, slot)) dedup[e.dedup_slot].exchange = no_slot;
     drop_peer_reference(e.peer_slot);
     exchanges.release(slot);
 }

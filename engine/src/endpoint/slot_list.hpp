@@ -7,6 +7,9 @@
 
 namespace coap::detail {
 
+/// Names no slot of any table (an empty link, a missing owner).
+inline constexpr std::uint32_t no_slot = 0xffffffffu;
+
 class FreeList {
   public:
     void init(std::uint32_t count) {
