@@ -67,6 +67,12 @@ struct RequestOptions {
     /// Overrides the peer's (or the endpoint's) transmission parameters for this
     /// request only.
     std::optional<TransmissionParameters> parameters{};
+    /// Keep the exchange (its slot and token) after each response, until the
+    /// application decides: send_next() asks again with the same token, listen()
+    /// waits for more responses, close() ends it. Further responses that carry the
+    /// token are reported meanwhile. A multicast exchange still ends with
+    /// multicast_done when its window closes, unless it was closed earlier.
+    bool hold = false;
 };
 
 struct ResponseOptions {
@@ -116,6 +122,22 @@ class Endpoint {
     Result<RequestId, LocalError> ping(Instant now, const Address& peer) noexcept;
     /// Stops a request; it ends with exchange_failed(cancelled).
     Result<Done, LocalError> cancel(Instant now, RequestId request) noexcept;
+    /// Ends a request without an event: its id is stale afterwards. Events already
+    /// queued for it are still delivered.
+    Result<Done, LocalError> close(Instant now, RequestId request) noexcept;
+    /// A held exchange after a response: sends a new request (fresh message ID,
+    /// same token), e.g. for the next block. Not for multicast exchanges
+    /// (invalid_request). The exchange is held again after the next response.
+    Result<Done, LocalError> send_next(Instant now, RequestId request,
+                                       const RequestOptions& options,
+                                       MessageBuilder build) noexcept;
+    /// A held exchange after a response: keeps matching responses with its token
+    /// until `timeout` passes without one (then exchange_failed(timeout)). For a
+    /// multicast exchange the window keeps running and `timeout` is ignored.
+    Result<Done, LocalError> listen(Instant now, RequestId request, Duration timeout) noexcept;
+    /// A dense index below config().capacities.exchanges for a live request, for
+    /// side tables kept by the application (nullopt when the id is stale).
+    std::optional<std::size_t> index_of(RequestId request) const noexcept;
 
     // ---- server ----
     /// Answers a received request. Piggybacked in the ACK while the request is

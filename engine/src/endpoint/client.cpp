@@ -47,6 +47,7 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
     e.multicast = multicast;
     e.parameters = options.parameters.value_or(p.parameters);
     e.peer_slot = *peer_slot;
+    e.hold = options.hold;
     e.started = now;
     if (!ping) {
         // §5.3.1: tokens are random and unique among this endpoint's requests.
@@ -186,7 +187,7 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
         if (slot) {
             const auto state = exchanges[*slot].state;
             if (state != ExchangeState::awaiting_ack && state != ExchangeState::awaiting_response &&
-                state != ExchangeState::collecting)
+                state != ExchangeState::collecting && state != ExchangeState::held)
                 slot.reset();
         }
         if (!slot) {
@@ -226,13 +227,72 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
                 confirmable ? detail::DedupReply::empty_ack : detail::DedupReply::none;
     }
     const Event received{.kind = EventKind::response_received, .peer = peer};
-    if (e.multicast) {
+    if (e.multicast || e.hold) {
         Event event = received;
         event.request = RequestId{exchanges.handle_of(*slot)};
         events.push(event, response.bytes());
+        if (e.multicast) return;
+        // A held exchange waits for the application: send_next, listen or close.
+        leave_outstanding(now, *slot);
+        detail::Exchange& held = exchanges[*slot];
+        held.state = ExchangeState::held;
+        held.deadline = detail::never;
         return;
     }
     finish_client(now, *slot, received, response.bytes());
+}
+
+Result<Done, LocalError> Endpoint::State::close(Instant now, RequestId request) {
+    const auto slot = exchanges.slot_of(request.value, true);
+    if (!slot) return Err{LocalError::stale_handle};
+    release_client(now, *slot);
+    return Done{};
+}
+
+Result<Done, LocalError> Endpoint::State::send_next(Instant now, RequestId request,
+                                                    const RequestOptions& options,
+                                                    const MessageBuilder& build) {
+    const auto slot = exchanges.slot_of(request.value, true);
+    if (!slot) return Err{LocalError::stale_handle};
+    detail::Exchange& e = exchanges[*slot];
+    const bool open = e.state == ExchangeState::held ||
+                      (e.hold && e.state == ExchangeState::awaiting_response);
+    if (!open || e.multicast || e.ping || options.multicast || !options.method.is_request())
+        return Err{LocalError::invalid_request};
+    if (options.parameters && !options.parameters->valid())
+        return Err{LocalError::invalid_parameters};
+
+    MessageWriter writer(exchanges.buffer(*slot),
+                         options.confirmable ? MessageType::confirmable
+                                             : MessageType::non_confirmable,
+                         options.method, 0, e.token_bytes());
+    build(writer);
+    const auto length = writer.finish();
+    if (!length)
+        return Err{length.error() == WriteError::buffer_too_small ? LocalError::message_too_large
+                                                                  : LocalError::invalid_message};
+    leave_outstanding(now, *slot);
+    detail::Exchange& next = exchanges[*slot];
+    next.length = static_cast<std::uint32_t>(*length);
+    next.confirmable = options.confirmable;
+    next.parameters = options.parameters.value_or(peers[next.peer_slot].parameters);
+    next.started = now;
+    next.paced = false;
+    start_client(now, *slot);
+    return Done{};
+}
+
+Result<Done, LocalError> Endpoint::State::listen(Instant now, RequestId request,
+                                                 Duration timeout) {
+    const auto slot = exchanges.slot_of(request.value, true);
+    if (!slot) return Err{LocalError::stale_handle};
+    detail::Exchange& e = exchanges[*slot];
+    if (e.multicast && e.state == ExchangeState::collecting) return Done{};
+    if (e.state != ExchangeState::held && e.state != ExchangeState::awaiting_response)
+        return Err{LocalError::invalid_request};
+    e.state = ExchangeState::awaiting_response;
+    e.deadline = now + (timeout.ms > 0 ? timeout : Duration{0});
+    return Done{};
 }
 
 bool Endpoint::State::finish_client(Instant now, std::uint32_t slot, Event event, Bytes message) {
@@ -240,7 +300,12 @@ bool Endpoint::State::finish_client(Instant now, std::uint32_t slot, Event event
     event.request = RequestId{exchanges.handle_of(slot)};
     if (event.peer.family() == AddressFamily::none) event.peer = e.peer;
     if (!events.push(event, message)) return false;
+    release_client(now, slot);
+    return true;
+}
 
+void Endpoint::State::release_client(Instant now, std::uint32_t slot) {
+    detail::Exchange& e = exchanges[slot];
     if (e.state == ExchangeState::queued && !e.counts_outstanding && !e.multicast) {
         // Still waiting for NSTART: unlink it from the peer's FIFO.
         detail::Peer& peer = peers[e.peer_slot];
@@ -261,7 +326,6 @@ bool Endpoint::State::finish_client(Instant now, std::uint32_t slot, Event event
     leave_outstanding(now, slot);
     drop_peer_reference(exchanges[slot].peer_slot);
     exchanges.release(slot);
-    return true;
 }
 
 void Endpoint::State::leave_outstanding(Instant now, std::uint32_t slot) {

@@ -119,6 +119,25 @@ Result<Done, LocalError> Endpoint::cancel(Instant now, RequestId request) noexce
     return state_->cancel(now, request);
 }
 
+Result<Done, LocalError> Endpoint::close(Instant now, RequestId request) noexcept {
+    return state_->close(now, request);
+}
+
+Result<Done, LocalError> Endpoint::send_next(Instant now, RequestId request,
+                                             const RequestOptions& options,
+                                             MessageBuilder build) noexcept {
+    return state_->send_next(now, request, options, build);
+}
+
+Result<Done, LocalError> Endpoint::listen(Instant now, RequestId request,
+                                          Duration timeout) noexcept {
+    return state_->listen(now, request, timeout);
+}
+
+std::optional<std::size_t> Endpoint::index_of(RequestId request) const noexcept {
+    return state_->exchanges.slot_of(request.value, true);
+}
+
 Result<Done, LocalError> Endpoint::respond(Instant now, ResponderId responder,
                                            const ResponseOptions& options,
                                            MessageBuilder build) noexcept {

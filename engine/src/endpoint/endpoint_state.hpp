@@ -69,6 +69,12 @@ struct Endpoint::State {
                                                const RequestOptions& options,
                                                const MessageBuilder* build, bool ping);
     Result<Done, LocalError> cancel(Instant now, RequestId request);
+    Result<Done, LocalError> close(Instant now, RequestId request);
+    Result<Done, LocalError> send_next(Instant now, RequestId request,
+                                       const RequestOptions& options, const MessageBuilder& build);
+    Result<Done, LocalError> listen(Instant now, RequestId request, Duration timeout);
+    /// Releases a client exchange: its NSTART slot, its peer reference, its slot.
+    void release_client(Instant now, std::uint32_t slot);
     void on_response(Instant now, const Address& peer, const MessageView& response);
     /// Puts a client exchange on the wire, or in its peer's NSTART queue.
     void start_client(Instant now, std::uint32_t slot);

@@ -29,6 +29,7 @@ enum class ExchangeState : std::uint8_t {
     awaiting_ack,       ///< CON request sent, retransmitting until ACK or RST
     awaiting_response,  ///< NON request sent, or CON request acknowledged empty
     collecting,         ///< multicast request: responses until the window closes
+    held,               ///< RequestOptions::hold: answered, waiting for the application
     // server
     pending,       ///< request delivered to the application, nothing sent yet
     acknowledged,  ///< empty ACK sent (CON) or NON request: the response is separate
@@ -61,6 +62,7 @@ struct Exchange {
     bool ping = false;
     bool counts_outstanding = false;  ///< holds one of the peer's NSTART slots
     bool paced = false;               ///< a NON held back by PROBING_RATE
+    bool hold = false;                ///< RequestOptions::hold
     bool reset_pending = false;       ///< server: RST seen, response_failed not yet queued
     bool indexed_by_message_id = false;
     bool indexed_by_token = false;
