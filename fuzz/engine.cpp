@@ -4,7 +4,9 @@
 // and then up to 200 operations: deliveries (in order, reordered, dropped,
 // duplicated, mutated), datagrams from foreign peers (raw bytes, crafted messages,
 // replies to what an endpoint sent them), time steps small and huge, timer firings
-// (on time and early), and every API call with live, stale and made-up handles.
+// (on time and early), and every API call with live, stale and made-up handles,
+// including held exchanges (RequestOptions::hold: send_next, listen, close) and the
+// handle queries index_of and is_live.
 //
 // After every step each endpoint is drained in the documented call order
 // (poll_transmit until empty, next_timeout, poll_event until empty; a handler may
@@ -15,11 +17,21 @@
 //  - every emitted datagram fits max_message_size and parses, and goes to an address
 //    the endpoint has heard of; only NON requests go to a multicast group;
 //  - every event names a known peer; request and response views parse;
-//  - RequestIds are never reused; each gets exactly one terminal event (response for
-//    unicast, pong for a ping, multicast_done, exchange_failed) of a kind that fits
-//    the request, cancelled iff cancel() succeeded; nothing arrives for finished ids;
-//    a response carries the harness's marker of the very request it answers, and an
-//    ACK under another token than the request's is never taken for its response;
+//  - RequestIds are never reused; each that is not closed gets exactly one terminal
+//    event (response for unicast without hold, pong for a ping, multicast_done,
+//    exchange_failed) of a kind that fits the request, cancelled iff cancel()
+//    succeeded; nothing arrives for finished ids, and for a closed one only the
+//    responses queued before close() (the queue is FIFO, so events are numbered);
+//    a response carries the harness's marker of a request sent under its token (a
+//    piggybacked one: of the latest), and an ACK under another token than the
+//    request's is never taken for its response;
+//  - held exchanges: a response does not end them; once one was polled after the
+//    last send_next, send_next and listen are accepted (close always is, for a live
+//    id); send_next is refused for multicast, pings, exchanges without hold and
+//    multicast options; close() queues nothing and frees exactly one exchange;
+//  - index_of of an id never changes and is below the capacity, live ids have
+//    distinct slots; is_live holds for every live id once the events are drained,
+//    never for a finished, closed, responder or made-up one, nor for zero;
 //  - a request reaches the application once: a duplicate (same peer and message ID)
 //    arriving within the lifetime of its dedup entry never makes a second
 //    request_received (§4.5);
@@ -31,7 +43,9 @@
 //    deadline may equal `now` only while a full queue blocks progress, so after
 //    handle_timeout(now) and a drain, repeating handle_timeout(now) reaches a
 //    next_timeout() later than `now` within a few rounds;
-//  - liveness: at the end the network heals and time runs to every deadline; then no
+//  - liveness: at the end the network heals and time runs to every deadline; when
+//    none is left, only held exchanges whose response was polled may remain, and
+//    they are closed or listened to with a zero timeout (alternately); then no
 //    timer is left, every request has ended and every table is empty; a ping between
 //    two endpoints on the healed network then gets its pong.
 //

@@ -275,7 +275,9 @@ ENGINE_METHODS = [GET, POST, PUT, DELETE, FETCH, code(0, 7), 0, CONTENT]
 ENGINE_OPS = ["deliver", "deliver_at", "drop", "duplicate", "deliver_all", "raw", "craft",
               "mutate", "reply", "time_small", "time_huge", "timer", "timeout_early", "request",
               "ping", "cancel", "respond", "acknowledge", "release", "set_parameters", "batch",
-              "move"]
+              "move", "send_next", "listen", "close", "query"]
+# listen() timeouts of fuzz/engine/harness_held.cpp (a flag picks this table or any int64).
+ENGINE_LISTEN_TIMEOUTS = [0, 1, 250, 5000, 100000, 1 << 40, -1000]
 # Addresses: 0-2 the endpoints, 3-5 foreign peers, 6-7 multicast groups.
 FOREIGN, FOREIGN6, OPAQUE, GROUP, GROUP6 = 3, 4, 5, 6, 7
 
@@ -454,15 +456,20 @@ class EngineSeed:
         self.op("timeout_early").inp.index(node, 2)
         return self
 
-    def request(self, node=0, target=1, method=GET, con=True, multicast=False,
-                parameters=None, options=None, payload=b""):
-        """parameters: None, "fast", or a tuple for engine_parameters."""
+    def request(self, node=0, target=1, **kw):
+        """See request_options for the rest."""
         self.op("request")
         self.inp.index(node, 2)
         self.inp.index(target, 7)
+        return self.request_options(**kw)
+
+    def request_options(self, method=GET, con=True, multicast=False, hold=False,
+                        parameters=None, options=None, payload=b""):
+        """parameters: None, "fast", or a tuple for engine_parameters; options None: no body."""
         pick(self.inp, ENGINE_METHODS, method)
         self.inp.flag(con)
         self.inp.flag(multicast)
+        self.inp.flag(hold)
         if parameters is None:
             self.inp.index(0, 2)
         elif parameters == "fast":
@@ -475,6 +482,39 @@ class EngineSeed:
         if with_body:
             engine_body(self.inp, options, payload)
         return self
+
+    def request_id(self, which, index=0, raw=0):
+        """which: 0 a live request, 1 a live answered held one (else any live one),
+        2 a finished or closed one, 3 `raw`, 4 a responder, 5 zero."""
+        self.inp.index(which, 5)
+        self.inp.index(index, 15)
+        if which == 3:
+            self.inp.int(raw, 0, 0xFFFFFFFF)
+        return self
+
+    def send_next(self, which=1, node=0, index=0, raw=0, **kw):
+        """kw: as request_options."""
+        self.op("send_next").inp.index(node, 2)
+        self.request_id(which, index, raw)
+        return self.request_options(**kw)
+
+    def listen(self, which=1, node=0, index=0, raw=0, timeout=0):
+        self.op("listen").inp.index(node, 2)
+        self.request_id(which, index, raw)
+        self.inp.flag(timeout in ENGINE_LISTEN_TIMEOUTS)
+        if timeout in ENGINE_LISTEN_TIMEOUTS:
+            pick(self.inp, ENGINE_LISTEN_TIMEOUTS, timeout)
+        else:
+            self.inp.int(timeout, -(1 << 63), (1 << 63) - 1)
+        return self
+
+    def close(self, which=1, node=0, index=0, raw=0):
+        self.op("close").inp.index(node, 2)
+        return self.request_id(which, index, raw)
+
+    def query(self, which=0, node=0, index=0, raw=0):
+        self.op("query").inp.index(node, 2)
+        return self.request_id(which, index, raw)
 
     def ping(self, node=0, target=1):
         self.op("ping")
@@ -668,6 +708,55 @@ def engine_seeds():
         "fast-parameters": S({"parameters": ("fast",)}, {"parameters": ("fast",), "mode": "manual"})
         .request(options=path).request(parameters="fast", con=False, options=[])
         .simple("deliver_all").timers(8),
+        # Held exchanges (RequestOptions::hold): send_next, listen, close, index_of, is_live.
+        "held-send-next-then-close": S().request(hold=True, options=path)
+        .simple("deliver", "deliver").query(1)
+        .send_next(con=False, method=PUT, options=[(URI_PATH, "next")], payload=b"2")
+        .simple("deliver", "deliver").send_next().simple("deliver", "deliver").close()
+        .query(2).close(2).send_next(2, options=[]).listen(2).query(3, raw=0x00010001),
+        "held-listen-until-timeout": S().request(hold=True, con=False, options=path)
+        .simple("deliver", "deliver").listen(timeout=5000).time(4000).timers()
+        .simple("deliver", "deliver"),
+        "held-listen-zero-negative-raw": S({}, {}, {}).request(hold=True, options=path)
+        .request(target=2, hold=True, options=[]).simple("deliver_all", "deliver_all")
+        .listen(timeout=0).listen(index=1, timeout=-1000).listen(which=0, timeout=-(1 << 50))
+        .timers(2).listen(2).send_next(2),
+        "held-refused-calls": S({"exchanges": 4}, {}).request(target=FOREIGN, options=path)
+        .ping(target=FOREIGN).request(target=GROUP, con=False, multicast=True, hold=True)
+        .request(hold=True, target=FOREIGN6, options=[])
+        .send_next(0, index=0).send_next(0, index=1).send_next(0, index=2)
+        .send_next(0, index=3).send_next(0, index=3, multicast=True, con=False)
+        .send_next(0, index=3, method=CONTENT).send_next(0, index=3, parameters=("invalid",))
+        .listen(0, index=1).listen(0, index=2).close(4).close(5).close(3, raw=0x7FFF0001)
+        .query(4).query(5).query(3, raw=0xFFFFFFFF).cancel(0, index=3).timers(8),
+        "held-close-with-response-queued": S(manual, {}).request(hold=True, con=False,
+                                                                options=path)
+        .op("deliver").batch(2).op("deliver").close(0).simple("deliver_all"),
+        "held-cancel-and-reuse": S({"exchanges": 1}, {}).request(hold=True, options=path)
+        .simple("deliver", "deliver").cancel(0).query(2).request(hold=True, options=[])
+        .simple("deliver", "deliver").query(2).query(1).close(0).query(2).request(options=[])
+        .simple("deliver", "deliver"),
+        "held-nstart": S({"nstart": 1}, {}).request(hold=True, options=path)
+        .request(options=[]).simple("deliver_all", "deliver_all")
+        .send_next(options=[], payload=b"again").send_next(con=False, options=[])
+        .simple("deliver_all", "deliver_all", "deliver_all"),
+        "held-multicast": S({"window": 700}, {}, {}).request(target=GROUP, con=False,
+                                                             multicast=True, hold=True,
+                                                             options=path)
+        .simple("deliver_all", "deliver_all").listen(0, timeout=100000).send_next(0, con=False)
+        .close(0).timers(2),
+        "held-foreign-non-then-next": S({"parameters": ("custom", {"probing": 0})}, {})
+        .request(target=FOREIGN, con=False, hold=True, options=path)
+        .send_next(0, con=False, options=[]).reply(4).reply(4, record=1, fresh_mid=0x4243)
+        .reply(4, record=1, fresh_mid=0x4243).listen(timeout=250)
+        .reply(3, record=1, fresh_mid=0x4244).send_next(options=[], payload=b"3")
+        .reply(2, record=3).send_next(con=False).reply(1, record=3).close(0),
+        "held-left-open-at-end": S({}, {}, {}).request(hold=True, options=path)
+        .request(target=2, hold=True, options=[]).request(node=1, target=2, hold=True,
+                                                          con=False, options=[])
+        .simple("deliver_all", "deliver_all"),
+        "held-move-and-query": S().request(hold=True, options=path).simple("deliver", "deliver")
+        .move().query(1).send_next(options=path).move().simple("deliver", "deliver").query(0),
     }
     return {f"seed-{name}": seed.build() for name, seed in flows.items()}
 

@@ -5,6 +5,7 @@
 //   harness_network.cpp    flights, delivery, routing, time, timers, draining
 //   harness_forge.cpp      foreign traffic: raw, crafted, mutated, replies
 //   harness_api.cpp        the API calls on endpoints and their documented errors
+//   harness_held.cpp       held exchanges: send_next, listen, close, index_of, is_live
 //   harness_invariants.cpp table and counter checks, events, request-id bookkeeping
 //   harness_liveness.cpp   the end: heal, run out the clock, probe with pings
 #pragma once
@@ -55,6 +56,10 @@ class Harness {
         op_set_parameters,
         op_batch,
         op_move,
+        op_send_next,
+        op_listen,
+        op_close,
+        op_query,
         op_count
     };
 
@@ -98,6 +103,9 @@ class Harness {
 
     // harness_api.cpp
     std::size_t draw_target(Node& n);
+    /// Method, type, multicast, hold, parameters and (maybe) a marked body, as
+    /// send_request and send_next take them; `body` has a marker when drawn.
+    coap::RequestOptions draw_request_options(Body& body);
     void request();
     void ping();
     /// A CON request or ping to a multicast group: refused, or (see
@@ -110,12 +118,28 @@ class Harness {
     void answer(Operation op);
     void set_parameters();
 
+    // harness_held.cpp
+    /// A RequestId drawn for the calls on client exchanges: a live one, a live held
+    /// one, a finished or closed one, a made-up value, a ResponderId, or zero.
+    std::uint32_t draw_request_id(Node& n);
+    void send_next();
+    void listen();
+    void close();
+    /// index_of and is_live of a drawn id, against the model.
+    void query();
+    /// Checks index_of and is_live of every live and recently finished id.
+    void check_handles(const Node& n) const;
+    /// The end of a run, once no flight and no deadline is left: every live request
+    /// must be a held exchange whose response was polled; each is closed or (every
+    /// other one) listened to with a zero timeout. False when there was none.
+    bool release_held();
+
     // harness_invariants.cpp
     void check(const Node& n);
     /// Checks the outcome of send_request or ping and records a new live request.
     void started(Node& n, const coap::EndpointStats& stats,
                  const coap::Result<RequestId, LocalError>& result, std::size_t target,
-                 std::uint32_t marker, bool multicast, bool is_ping);
+                 std::uint32_t marker, bool multicast, bool is_ping, bool hold);
     void finish(Node& n, std::map<std::uint32_t, Live>::iterator it);
     void on_event(Node& n, const Event& event);
     void on_request(Node& n, const Event& event, std::size_t peer,
@@ -137,6 +161,7 @@ class Harness {
     int batch_left_ = 0;
     std::set<std::pair<std::size_t, std::uint32_t>> probes_;  ///< (node, ping id)
     int pongs_missing_ = 0;
+    std::uint32_t released_ = 0;  ///< held exchanges released by release_held()
 };
 
 }  // namespace engine_fuzz

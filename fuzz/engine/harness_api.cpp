@@ -1,6 +1,7 @@
 // fuzz/engine/harness_api.cpp — the Endpoint API calls the engine harness makes
 // (send_request, ping, cancel, respond, acknowledge, release, set_peer_parameters)
-// with live, stale and made-up handles, and the errors each call may return.
+// with live, stale and made-up handles, and the errors each call may return. The
+// calls on held exchanges are in harness_held.cpp.
 #include "harness.hpp"
 
 #include "fuzz_support.hpp"
@@ -15,32 +16,39 @@ std::size_t Harness::draw_target(Node& n) {
     return target;
 }
 
-void Harness::request() {
-    Node& n = node_at(draw_index(in_, 2));
-    const std::size_t target = draw_target(n);
+coap::RequestOptions Harness::draw_request_options(Body& body) {
     coap::RequestOptions options;
     options.method = pick(in_, methods);
     options.confirmable = in_.ConsumeBool();
     options.multicast = in_.ConsumeBool();
+    options.hold = in_.ConsumeBool();
     const std::size_t parameter_choice = draw_index(in_, 2);
     if (parameter_choice == 1) options.parameters = draw_parameters(in_);
     if (parameter_choice == 2) options.parameters = fast_parameters();
-    // Without a body the request goes through the builder-less overload, unmarked.
-    const bool with_body = in_.ConsumeBool();
-    Body body;
-    if (with_body) {
+    body = Body{};
+    if (in_.ConsumeBool()) {
         body = draw_body(in_);
         body.marker = next_marker_++;
     }
+    return options;
+}
+
+void Harness::request() {
+    Node& n = node_at(draw_index(in_, 2));
+    const std::size_t target = draw_target(n);
+    Body body;
+    const coap::RequestOptions options = draw_request_options(body);
+    // Without a body the request goes through the builder-less overload, unmarked.
+    const bool with_body = body.marker.has_value();
     const auto stats = n.endpoint.stats();
     const auto result = with_body
                             ? n.endpoint.send_request(now_, addresses()[target], options,
                                                       [&](MessageWriter& w) { body.write(w); })
                             : n.endpoint.send_request(now_, addresses()[target], options);
-    TRACE("node %zu: request %u.%02u to %zu %s%s -> %s\n", n.self, options.method.code_class(),
+    TRACE("node %zu: request %u.%02u to %zu %s%s%s -> %s %x\n", n.self, options.method.code_class(),
           options.method.detail(), target, options.confirmable ? "CON" : "NON",
-          options.multicast ? " multicast" : "",
-          result ? "ok" : coap::describe(result.error()).data());
+          options.multicast ? " multicast" : "", options.hold ? " hold" : "",
+          result ? "ok" : coap::describe(result.error()).data(), result ? result->value : 0);
     const bool bad_method = !options.method.is_request();
     const bool bad_type = (options.multicast && options.confirmable) ||
                           (con_to_group_refused && is_group(target) && options.confirmable);
@@ -55,7 +63,7 @@ void Harness::request() {
     }
     if (is_group(target) && options.confirmable && !con_to_group(n, target, result)) return;
     started(n, stats, result, target, body.marker.value_or(0),
-            options.multicast || is_group(target), false);
+            options.multicast || is_group(target), false, options.hold);
 }
 
 void Harness::ping() {
@@ -63,10 +71,10 @@ void Harness::ping() {
     const std::size_t target = draw_target(n);
     const auto stats = n.endpoint.stats();
     const auto result = n.endpoint.ping(now_, addresses()[target]);
-    TRACE("node %zu: ping %zu -> %s\n", n.self, target,
-          result ? "ok" : coap::describe(result.error()).data());
+    TRACE("node %zu: ping %zu -> %s %x\n", n.self, target,
+          result ? "ok" : coap::describe(result.error()).data(), result ? result->value : 0);
     if (is_group(target) && !con_to_group(n, target, result)) return;
-    started(n, stats, result, target, 0, false, true);
+    started(n, stats, result, target, 0, false, true, false);
 }
 
 bool Harness::con_to_group(Node& n, std::size_t group,
@@ -106,7 +114,10 @@ void Harness::cancel() {
             FUZZ_REQUIRE(stats.queued_events > 0);
         if (!result && result.error() == LocalError::events_full)
             FUZZ_REQUIRE(stats.queued_events == n.endpoint.config().capacities.events);
-        if (result) it->second.cancelled = true;
+        if (result) {
+            it->second.cancelled = true;
+            it->second.cancelled_at = n.events_polled + stats.queued_events;
+        }
         return;
     }
     if (id == 0 || n.issued.count(id) != 0 || n.responder_ids.count(id) != 0)

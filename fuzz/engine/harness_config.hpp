@@ -46,6 +46,9 @@ inline constexpr bool con_to_group_refused = true;
 /// responder goes stale at the deadline, with no empty ACK promising a separate
 /// response); until then the configurations drawn keep the deadline longer.
 inline constexpr bool short_response_deadline_honoured = true;
+/// Set once listen(now, id, timeout) saturates now + timeout (a huge timeout meaning
+/// "until closed"); until then the timeouts drawn stay below 2^41 ms.
+inline constexpr bool listen_timeout_saturates = false;
 
 inline constexpr std::size_t address_count = 8;
 inline constexpr std::size_t first_foreign = 3;  // 3: IPv4, 4: IPv6, 5: opaque

@@ -191,6 +191,14 @@ void Harness::execute(Operation op) {
             n.endpoint = std::move(moved);
             return;
         }
+        case op_send_next:
+            return send_next();
+        case op_listen:
+            return listen();
+        case op_close:
+            return close();
+        case op_query:
+            return query();
         case op_count:
             return;
     }

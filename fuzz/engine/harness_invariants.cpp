@@ -1,6 +1,8 @@
 // fuzz/engine/harness_invariants.cpp — the engine harness's bookkeeping checks:
 // table occupancy and counters, every event and its view, exactly one terminal event
-// per RequestId (traced by markers), request deduplication, responder ids.
+// per RequestId that was not closed (traced by markers), the responses of held
+// exchanges, the events still queued for closed ones, request deduplication,
+// responder ids.
 #include "harness.hpp"
 
 #include "fuzz_support.hpp"
@@ -25,11 +27,12 @@ void Harness::check(const Node& n) {
                  (stats.queued_datagrams != 0 || stats.queued_events != 0));
     // Every live request holds an exchange until its terminal event is queued.
     FUZZ_REQUIRE(n.live.size() <= stats.exchanges_in_use + stats.queued_events);
+    check_handles(n);
 }
 
 void Harness::started(Node& n, const coap::EndpointStats& stats,
                       const coap::Result<RequestId, LocalError>& result, std::size_t target,
-                      std::uint32_t marker, bool multicast, bool is_ping) {
+                      std::uint32_t marker, bool multicast, bool is_ping, bool hold) {
     const auto& caps = n.endpoint.config().capacities;
     if (!result) {
         switch (result.error()) {
@@ -57,7 +60,20 @@ void Harness::started(Node& n, const coap::EndpointStats& stats,
     FUZZ_REQUIRE(n.issued.insert(id).second);  // never reused
     FUZZ_REQUIRE(n.responder_ids.count(id) == 0);
     FUZZ_REQUIRE(n.endpoint.stats().exchanges_in_use == stats.exchanges_in_use + 1);
-    n.live[id] = Live{target, marker, multicast, is_ping, false};
+    // No API call queues a terminal event but cancel(): the new id is live.
+    FUZZ_REQUIRE(n.endpoint.is_live(RequestId{id}));
+    const auto index = n.endpoint.index_of(RequestId{id});
+    FUZZ_REQUIRE(index.has_value() && *index < caps.exchanges);
+    n.slots[id] = *index;
+    Live live;
+    live.peer = target;
+    live.marker = marker;
+    live.multicast = multicast;
+    live.ping = is_ping;
+    live.hold = hold;
+    live.index = *index;
+    live.markers.push_back(marker);
+    n.live[id] = live;
 }
 
 void Harness::finish(Node& n, std::map<std::uint32_t, Live>::iterator it) {
@@ -72,6 +88,7 @@ void Harness::on_event(Node& n, const Event& event) {
     TRACE("node %zu event %.*s request %x responder %x peer %zu reason %u\n", n.self,
           static_cast<int>(coap::describe(event.kind).size()), coap::describe(event.kind).data(),
           event.request.value, event.responder.value, *peer, static_cast<unsigned>(event.reason));
+    const std::uint64_t serial = n.events_polled++;
     const Bytes message = event.message.bytes();
     FUZZ_REQUIRE(message.size() <= max_message_size(n));
     std::optional<MessageView> view;
@@ -84,25 +101,53 @@ void Harness::on_event(Node& n, const Event& event) {
         view = *parsed;
     }
 
+    if (event.kind != EventKind::request_received && event.kind != EventKind::response_failed &&
+        n.live.count(event.request.value) == 0) {
+        // Only what was queued before close() may still arrive for a closed request,
+        // and that is never its end: a request whose end is queued cannot be closed.
+        const auto it = n.closed.find(event.request.value);
+        TRACE("node %zu: the event is for a closed request\n", n.self);
+        FUZZ_REQUIRE(it != n.closed.end());
+        FUZZ_REQUIRE(serial < it->second);
+        FUZZ_REQUIRE(event.kind == EventKind::response_received);
+        FUZZ_REQUIRE(view.has_value() && view->code().is_response());
+        return;
+    }
     switch (event.kind) {
         case EventKind::request_received:
             return on_request(n, event, *peer, view);
         case EventKind::response_received: {
             const auto it = n.live.find(event.request.value);
             FUZZ_REQUIRE(it != n.live.end());
-            FUZZ_REQUIRE(!it->second.ping);
+            Live& live = it->second;
+            FUZZ_REQUIRE(!live.ping);
             FUZZ_REQUIRE(view.has_value());
             FUZZ_REQUIRE(view->code().is_response());
             FUZZ_REQUIRE(view->type() != MessageType::reset);
-            if (!it->second.multicast) FUZZ_REQUIRE(*peer == it->second.peer);
-            const bool traceable = n.endpoint.config().token_length >= 4 && !n.tainted[*peer] &&
-                                   !n.tainted[it->second.peer];
-            if (const auto marker = marker_of(*view); marker && traceable)
-                FUZZ_REQUIRE(*marker == it->second.marker);
+            if (!live.multicast) FUZZ_REQUIRE(*peer == live.peer);
+            const bool traceable =
+                n.endpoint.config().token_length >= 4 && !n.tainted[*peer] && !n.tainted[live.peer];
+            if (const auto marker = marker_of(*view); marker && traceable) {
+                // A piggybacked response answers the latest request (its message ID);
+                // a separate one may answer any request sent under the token.
+                if (view->type() == MessageType::acknowledgement)
+                    FUZZ_REQUIRE(*marker == live.marker);
+                else
+                    FUZZ_REQUIRE(std::find(live.markers.begin(), live.markers.end(), *marker) !=
+                                 live.markers.end());
+            }
             if (!n.tainted[*peer]) FUZZ_REQUIRE(marker_of(*view) != poison_marker);
-            if (!it->second.multicast) {
-                FUZZ_REQUIRE(!it->second.cancelled);
+            if (live.cancelled) FUZZ_REQUIRE(serial < live.cancelled_at);
+            if (live.multicast) return;
+            if (!live.hold) {
+                FUZZ_REQUIRE(!live.cancelled);
                 finish(n, it);
+                return;
+            }
+            // Held: queued after the last send_next, it leaves the exchange open.
+            if (serial >= live.rearmed_at) {
+                live.open = true;
+                live.listening = false;
             }
             return;
         }

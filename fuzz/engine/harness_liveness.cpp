@@ -1,6 +1,7 @@
 // fuzz/engine/harness_liveness.cpp — the end of an engine harness run: heal the
-// network, run time to every deadline, require that everything ended and every table
-// is empty, then ping between all endpoints and require every pong.
+// network, run time to every deadline, release the held exchanges (which alone may
+// wait without a deadline), require that everything ended and every table is empty,
+// then ping between all endpoints and require every pong.
 #include "harness.hpp"
 
 #include "fuzz_support.hpp"
@@ -14,7 +15,11 @@ void Harness::converge() {
             drain_all();
         }
         const auto earliest = earliest_deadline();
-        if (!earliest) break;
+        if (!earliest) {
+            // Held exchanges wait for the application: close or listen to them.
+            if (release_held()) continue;
+            break;
+        }
         if (*earliest > now_) now_ = *earliest;
         for (std::size_t i = 0; i < nodes_.size(); ++i) {
             const auto t = nodes_[i].endpoint.next_timeout();
@@ -45,7 +50,7 @@ void Harness::probe() {
             const auto result = n.endpoint.ping(now_, addresses()[j]);
             TRACE("probe: node %zu pings %zu -> %s\n", n.self, j,
                   result ? "ok" : coap::describe(result.error()).data());
-            started(n, stats, result, j, 0, false, true);
+            started(n, stats, result, j, 0, false, true, false);
             if (result) probes_.emplace(n.self, result->value);
             drain(n.self);
         }

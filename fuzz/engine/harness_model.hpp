@@ -1,7 +1,12 @@
 // fuzz/engine/harness_model.hpp — what the engine harness remembers about each
-// endpoint (its live requests, handed-out ids, responders, addresses it knows,
-// forged traffic, counters) and about each datagram in flight, plus the two small
-// helpers the bookkeeping uses.
+// endpoint (its live requests, handed-out ids and their slots, closed requests,
+// responders, addresses it knows, forged traffic, counters) and about each datagram
+// in flight, plus the two small helpers the bookkeeping uses.
+//
+// Events are numbered in the order they are polled (Node::events_polled); the event
+// queue is FIFO, so "queued before call X" is "numbered below the count polled plus
+// the count queued when X returned". That bound is how the model accepts the events
+// a closed, cancelled or re-armed request still had queued.
 #pragma once
 
 #include "harness_config.hpp"
@@ -23,10 +28,24 @@ enum class AutoRespond : std::uint8_t { piggyback, manual, acknowledge };
 
 struct Live {
     std::size_t peer = 0;
-    std::uint32_t marker = 0;
+    std::uint32_t marker = 0;  ///< of the latest request sent under this exchange
     bool multicast = false;
     bool ping = false;
     bool cancelled = false;
+    /// RequestOptions::hold: a unicast response does not end the exchange.
+    bool hold = false;
+    /// A held unicast exchange whose response was polled after it was last (re)armed:
+    /// the engine holds it (or listens), so send_next and listen must be accepted.
+    bool open = false;
+    /// listen() succeeded on it since its last polled response.
+    bool listening = false;
+    std::size_t index = 0;  ///< index_of() when it was issued
+    /// Events numbered below this were queued before the last send_next.
+    std::uint64_t rearmed_at = 0;
+    /// Events numbered below this were queued before cancel() succeeded.
+    std::uint64_t cancelled_at = 0;
+    /// Markers of every request sent under its token (0: unmarked).
+    std::vector<std::uint32_t> markers;
 };
 
 struct Responder {
@@ -46,7 +65,11 @@ struct Node {
     std::size_t self = 0;
     AutoRespond auto_respond = AutoRespond::piggyback;
     std::map<std::uint32_t, Live> live;
-    std::set<std::uint32_t> issued;             ///< every RequestId ever returned
+    std::set<std::uint32_t> issued;              ///< every RequestId ever returned
+    std::map<std::uint32_t, std::size_t> slots;  ///< index_of() of each issued RequestId
+    /// Closed RequestIds: events numbered below the value were queued before close().
+    std::map<std::uint32_t, std::uint64_t> closed;
+    std::uint64_t events_polled = 0;            ///< the number of the next event polled
     std::vector<std::uint32_t> finished;        ///< recent ended RequestIds
     std::vector<Responder> responders;          ///< recent request_received
     std::set<std::uint32_t> responder_ids;      ///< every ResponderId ever reported

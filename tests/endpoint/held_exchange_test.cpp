@@ -27,13 +27,18 @@ TEST(HeldExchange, StaysOpenAfterTheResponseUntilClosed) {
     EXPECT_EQ(pair.client_events[0].kind, EventKind::response_received);
     EXPECT_EQ(pair.client_events[0].request, *id);
     EXPECT_EQ(pair.client_endpoint().stats().exchanges_in_use, 1u);
-    EXPECT_TRUE(pair.client_endpoint().index_of(*id).has_value());
+    const auto index = pair.client_endpoint().index_of(*id);
+    ASSERT_TRUE(index.has_value());
+    EXPECT_LT(*index, pair.client_endpoint().config().capacities.exchanges);
+    EXPECT_TRUE(pair.client_endpoint().is_live(*id));
 
-    ASSERT_TRUE(pair.net.with(pair.client, [&](Endpoint& c, Instant now) {
-                        return c.close(now, *id);
-                    }).ok());
+    ASSERT_TRUE(
+        pair.net.with(pair.client, [&](Endpoint& c, Instant now) { return c.close(now, *id); })
+            .ok());
     EXPECT_EQ(pair.client_endpoint().stats().exchanges_in_use, 0u);
-    EXPECT_FALSE(pair.client_endpoint().index_of(*id).has_value());
+    EXPECT_FALSE(pair.client_endpoint().is_live(*id));
+    EXPECT_EQ(pair.client_endpoint().index_of(*id), index);  // the slot it had
+    EXPECT_FALSE(pair.client_endpoint().index_of(RequestId{0}).has_value());
     pair.net.run_for(seconds(300));
     EXPECT_EQ(pair.client_events.size(), 1u);  // close() reports nothing
 }
@@ -42,11 +47,14 @@ TEST(HeldExchange, Rfc7252_4_4_SendNextReusesTheTokenWithAFreshMessageId) {
     EndpointPair pair;
     const auto id = pair.send(held(), "x");
     ASSERT_TRUE(pair.run_until_client_events(1));
-    ASSERT_TRUE(pair.net.with(pair.client, [&](Endpoint& c, Instant now) {
-                        return c.send_next(now, *id, held(false), [](MessageWriter& w) {
-                            w.option(OptionNumber::uri_path, "y");
-                        });
-                    }).ok());
+    ASSERT_TRUE(pair.net
+                    .with(pair.client,
+                          [&](Endpoint& c, Instant now) {
+                              return c.send_next(now, *id, held(false), [](MessageWriter& w) {
+                                  w.option(OptionNumber::uri_path, "y");
+                              });
+                          })
+                    .ok());
     ASSERT_TRUE(pair.run_until_client_events(2));
     EXPECT_EQ(pair.client_events[1].request, *id);
     const auto wire = pair.sent(pair.client, pair.server);
@@ -102,9 +110,10 @@ TEST(HeldExchange, ListenEndsWithATimeoutWhenNothingMoreArrives) {
     const auto id = pair.send(held(), "x");
     ASSERT_TRUE(pair.run_until_client_events(1));
     const Instant start = pair.net.now();
-    ASSERT_TRUE(pair.net.with(pair.client, [&](Endpoint& c, Instant now) {
-                        return c.listen(now, *id, seconds(7));
-                    }).ok());
+    ASSERT_TRUE(pair.net
+                    .with(pair.client,
+                          [&](Endpoint& c, Instant now) { return c.listen(now, *id, seconds(7)); })
+                    .ok());
     ASSERT_TRUE(pair.run_until_client_events(2));
     EXPECT_EQ(pair.client_events[1].kind, EventKind::exchange_failed);
     EXPECT_EQ(pair.client_events[1].reason, FailureReason::timeout);
@@ -132,9 +141,9 @@ TEST(HeldExchange, ClosingAMulticastExchangeEndsItWithoutMulticastDone) {
         return c.send_request(now, Address::ipv4({224, 0, 1, 187}, 5683), group);
     });
     ASSERT_TRUE(id.ok());
-    ASSERT_TRUE(pair.net.with(pair.client, [&](Endpoint& c, Instant now) {
-                        return c.close(now, *id);
-                    }).ok());
+    ASSERT_TRUE(
+        pair.net.with(pair.client, [&](Endpoint& c, Instant now) { return c.close(now, *id); })
+            .ok());
     pair.net.run_for(seconds(600));
     EXPECT_TRUE(pair.client_events.empty());
     EXPECT_EQ(pair.client_endpoint().stats().exchanges_in_use, 0u);

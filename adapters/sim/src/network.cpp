@@ -107,7 +107,9 @@ void Network::service(NodeId id) {
             throw std::logic_error(name(id) + ": still produces output after " +
                                    std::to_string(pass) + " service passes");
         s.service_again = false;
-        bool progress = drain_transmits();
+        // A Port's owner sends through Port::send, which routes at once.
+        bool progress = s.port != nullptr && s.port->run_owner();
+        progress = drain_transmits() || progress;
         while (const auto event = s.node->poll_event()) {
             ++s.events;
             ++stats_.events;
@@ -166,7 +168,8 @@ void Network::drop(DropReason reason, std::uint64_t packet, NodeId from, NodeId 
     record(TraceKind::dropped, reason, packet, from, to, destination, multicast, bytes);
 }
 
-void Network::route(NodeId from, const Address& destination, gsl::span<const std::byte> datagram) {
+std::size_t Network::route(NodeId from, const Address& destination,
+                           gsl::span<const std::byte> datagram) {
     const std::uint64_t packet = next_packet_++;
     ++stats_.sent;
     const bool multicast = destination.is_multicast();
@@ -184,27 +187,29 @@ void Network::route(NodeId from, const Address& destination, gsl::span<const std
     }
     if (receivers.empty()) {
         drop(DropReason::no_route, packet, from, no_node, destination, multicast, datagram);
-        return;
+        return 0;
     }
     const auto bytes =
         std::make_shared<const std::vector<std::byte>>(datagram.begin(), datagram.end());
+    std::size_t in_flight = 0;
     for (const NodeId to : receivers)
-        send_copy(packet, from, to, destination, multicast, bytes);
+        if (send_copy(packet, from, to, destination, multicast, bytes)) ++in_flight;
+    return in_flight;
 }
 
-void Network::send_copy(std::uint64_t packet, NodeId from, NodeId to, const Address& destination,
+bool Network::send_copy(std::uint64_t packet, NodeId from, NodeId to, const Address& destination,
                         bool multicast,
                         const std::shared_ptr<const std::vector<std::byte>>& bytes) {
     if (blocked(from, to)) {
         drop(DropReason::partition, packet, from, to, destination, multicast, *bytes);
-        return;
+        return false;
     }
     const Address& source = slot(from).address;
     const std::size_t ip_size = bytes->size() + ip_udp_overhead(source, destination);
     const LinkFate fate = decide_fate(link(from, to), ip_size, prng_);
     if (fate.drop != DropReason::none) {
         drop(fate.drop, packet, from, to, destination, multicast, *bytes);
-        return;
+        return false;
     }
     for (std::size_t copy = 0; copy < fate.copies; ++copy) {
         if (copy > 0) {
@@ -223,6 +228,7 @@ void Network::send_copy(std::uint64_t packet, NodeId from, NodeId to, const Addr
         flight.bytes = bytes;
         in_flight_->push(std::move(flight));
     }
+    return true;
 }
 
 void Network::write_pcap(const std::string& path, PcapView view) const {

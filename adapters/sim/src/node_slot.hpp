@@ -1,5 +1,6 @@
 // node_slot.hpp — Network::Slot: what the network keeps per node (address,
-// the node, its event handler, its transmit buffer, servicing state). Shared
+// the node, its event handler, its transmit buffer, servicing state, and the
+// Port when the node is one). Shared
 // by the network_*.cpp files only.
 #pragma once
 
@@ -15,6 +16,8 @@ namespace coap::sim {
 struct Network::Slot {
     Address address;
     std::unique_ptr<Node> node;
+    /// The node's Port (owned by the node) when it was added by add_port.
+    Port* port = nullptr;
     EventHandler handler;
     std::vector<std::byte> buffer;
     std::uint64_t events = 0;

@@ -135,9 +135,13 @@ class Endpoint {
     /// until `timeout` passes without one (then exchange_failed(timeout)). For a
     /// multicast exchange the window keeps running and `timeout` is ignored.
     Result<Done, LocalError> listen(Instant now, RequestId request, Duration timeout) noexcept;
-    /// A dense index below config().capacities.exchanges for a live request, for
-    /// side tables kept by the application (nullopt when the id is stale).
+    /// The index (below config().capacities.exchanges) of the exchange slot the id
+    /// names, whether the exchange is still live or not: a key for side tables kept
+    /// by the application, which store the id to tell a slot's reuse apart. nullopt
+    /// for a value this Endpoint cannot have issued.
     std::optional<std::size_t> index_of(RequestId request) const noexcept;
+    /// The request is still in progress (its id is not stale).
+    bool is_live(RequestId request) const noexcept;
 
     // ---- server ----
     /// Answers a received request. Piggybacked in the ACK while the request is

@@ -27,6 +27,14 @@ class [[nodiscard]] Result {
 
   public:
     Result(T value) noexcept : ok_(true) { new (&value_) T(std::move(value)); }
+    /// Success from anything T can be made from (e.g. a descriptor's done(value)).
+    template <class U,
+              class = std::enable_if_t<
+                  !std::is_same_v<std::decay_t<U>, T> && !std::is_same_v<std::decay_t<U>, Result> &&
+                  !std::is_base_of_v<Result, std::decay_t<U>> && std::is_constructible_v<T, U&&>>>
+    Result(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) : ok_(true) {
+        new (&value_) T(std::forward<U>(value));
+    }
     template <class F, class = std::enable_if_t<std::is_convertible_v<F, E>>>
     Result(Err<F> failure) noexcept : ok_(false) {
         new (&error_) E(std::move(failure.error));
@@ -96,6 +104,34 @@ class [[nodiscard]] Result {
         T value_;
         E error_;
     };
+};
+
+/// A reference to a T or an error of type E: `Result<const Context&, Error>`.
+template <class T, class E>
+class [[nodiscard]] Result<T&, E> {
+    static_assert(std::is_nothrow_copy_constructible_v<E>);
+
+  public:
+    Result(T& value) noexcept : value_(&value) {}
+    template <class F, class = std::enable_if_t<std::is_convertible_v<F, E>>>
+    Result(Err<F> failure) noexcept : error_(std::move(failure.error)) {}
+
+    [[nodiscard]] bool ok() const noexcept { return value_ != nullptr; }
+    explicit operator bool() const noexcept { return ok(); }
+    [[nodiscard]] T& value() const noexcept {
+        Expects(ok());
+        return *value_;
+    }
+    [[nodiscard]] const E& error() const noexcept {
+        Expects(!ok());
+        return error_;
+    }
+    T* operator->() const noexcept { return &value(); }
+    T& operator*() const noexcept { return value(); }
+
+  private:
+    T* value_ = nullptr;
+    E error_{};
 };
 
 }  // namespace coap

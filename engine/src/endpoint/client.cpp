@@ -255,17 +255,17 @@ Result<Done, LocalError> Endpoint::State::send_next(Instant now, RequestId reque
     const auto slot = exchanges.slot_of(request.value, true);
     if (!slot) return Err{LocalError::stale_handle};
     detail::Exchange& e = exchanges[*slot];
-    const bool open = e.state == ExchangeState::held ||
-                      (e.hold && e.state == ExchangeState::awaiting_response);
+    const bool open =
+        e.state == ExchangeState::held || (e.hold && e.state == ExchangeState::awaiting_response);
     if (!open || e.multicast || e.ping || options.multicast || !options.method.is_request())
         return Err{LocalError::invalid_request};
     if (options.parameters && !options.parameters->valid())
         return Err{LocalError::invalid_parameters};
 
-    MessageWriter writer(exchanges.buffer(*slot),
-                         options.confirmable ? MessageType::confirmable
-                                             : MessageType::non_confirmable,
-                         options.method, 0, e.token_bytes());
+    MessageWriter writer(
+        exchanges.buffer(*slot),
+        options.confirmable ? MessageType::confirmable : MessageType::non_confirmable,
+        options.method, 0, e.token_bytes());
     build(writer);
     const auto length = writer.finish();
     if (!length)
@@ -282,8 +282,7 @@ Result<Done, LocalError> Endpoint::State::send_next(Instant now, RequestId reque
     return Done{};
 }
 
-Result<Done, LocalError> Endpoint::State::listen(Instant now, RequestId request,
-                                                 Duration timeout) {
+Result<Done, LocalError> Endpoint::State::listen(Instant now, RequestId request, Duration timeout) {
     const auto slot = exchanges.slot_of(request.value, true);
     if (!slot) return Err{LocalError::stale_handle};
     detail::Exchange& e = exchanges[*slot];

@@ -135,7 +135,11 @@ Result<Done, LocalError> Endpoint::listen(Instant now, RequestId request,
 }
 
 std::optional<std::size_t> Endpoint::index_of(RequestId request) const noexcept {
-    return state_->exchanges.slot_of(request.value, true);
+    return state_->exchanges.index_of(request.value);
+}
+
+bool Endpoint::is_live(RequestId request) const noexcept {
+    return state_->exchanges.slot_of(request.value, true).has_value();
 }
 
 Result<Done, LocalError> Endpoint::respond(Instant now, ResponderId responder,

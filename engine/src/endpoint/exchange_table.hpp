@@ -94,6 +94,12 @@ class ExchangeTable {
         return (exchanges_[slot].generation << index_bits_) | (slot + 1);
     }
     std::optional<std::uint32_t> slot_of(std::uint32_t handle, bool client) const noexcept;
+    /// The slot a handle names, live or not; nullopt when out of range.
+    std::optional<std::uint32_t> index_of(std::uint32_t handle) const noexcept {
+        const std::uint32_t index = handle & ((std::uint32_t{1} << index_bits_) - 1);
+        if (index == 0 || index > exchanges_.size()) return std::nullopt;
+        return index - 1;
+    }
 
     void index_message_id(std::uint32_t slot) noexcept;
     void index_token(std::uint32_t slot) noexcept;

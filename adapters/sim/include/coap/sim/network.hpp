@@ -1,8 +1,9 @@
 // coap/sim/network.hpp — Network: a deterministic simulated network of nodes
-// (real Endpoints or test nodes) with virtual time, per-link faults drawn from
-// one seeded Prng, partitions, multicast groups and a packet trace. Owns the
-// nodes, the links, the datagrams in flight and the clock. Never reads a real
-// clock or entropy and never sleeps: a one-hour delay is one step.
+// (real Endpoints, Ports for Drivers, or test nodes) with virtual time,
+// per-link faults drawn from one seeded Prng, partitions, multicast groups and
+// a packet trace. Owns the nodes, the links, the datagrams in flight and the
+// clock. Never reads a real clock or entropy and never sleeps: a one-hour delay
+// is one step.
 //
 // Driving it:
 //   - Inputs to a node (a delivery, a timer, or a test's own call wrapped in
@@ -15,6 +16,10 @@
 //   - Before each step every node that wants_poll() is serviced, so an Endpoint
 //     call a test made directly through endpoint() is never lost; prefer with(),
 //     which services at once (the trace then shows the send immediately).
+//   - A Port is a node whose owner (a Driver) is serviced in place of the
+//     draining: when a datagram reaches the port, when the owner's
+//     next_wakeup() comes, and by service(port). So step(), run_until() and
+//     Port::wait() run every Driver on the network alike.
 //   - Same seed, same node setup, same calls: the same trace, exactly.
 #pragma once
 
@@ -25,6 +30,7 @@
 #include "coap/sim/link_conditions.hpp"
 #include "coap/sim/node.hpp"
 #include "coap/sim/pcap.hpp"
+#include "coap/sim/port.hpp"
 #include "coap/sim/trace.hpp"
 #include "coap/time.hpp"
 
@@ -37,6 +43,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -78,10 +85,21 @@ class Network {
     NodeId add_node(const Address& address, std::unique_ptr<Node> node);
     /// The Endpoint of a node added with add_endpoint (std::invalid_argument otherwise).
     Endpoint& endpoint(NodeId id);
+    /// Adds a Port (a coap::Transport for a Driver) reachable at `address`.
+    NodeId add_port(const Address& address, const PortConfig& config = {});
+    /// The Port of a node added with add_port (std::invalid_argument otherwise);
+    /// it lives as long as the network.
+    Port& port(NodeId id);
     Node& node(NodeId id);
     const Address& address(NodeId id) const;
     std::optional<NodeId> find(const Address& address) const;
     std::size_t node_count() const noexcept { return nodes_.size(); }
+
+    // ---- names (what Port::resolve knows besides IP literals) ----
+    /// `name` (ASCII, case-insensitive) resolves to `address`'s IP with the port
+    /// asked for (an opaque address as it is). A second add_name replaces it.
+    void add_name(std::string_view name, const Address& address);
+    std::optional<Address> lookup(std::string_view name) const;
 
     // ---- events ----
     /// Replaces the node's event handler (empty: events are drained and dropped).
@@ -153,11 +171,13 @@ class Network {
     const NetworkStats& stats() const noexcept { return stats_; }
 
   private:
+    friend class Port;
     struct Slot;
     Slot& slot(NodeId id);
     const Slot& slot(NodeId id) const;
-    void route(NodeId from, const Address& destination, gsl::span<const std::byte> datagram);
-    void send_copy(std::uint64_t packet, NodeId from, NodeId to, const Address& destination,
+    /// Returns the copies put in flight (none: every one was dropped at once).
+    std::size_t route(NodeId from, const Address& destination, gsl::span<const std::byte> datagram);
+    bool send_copy(std::uint64_t packet, NodeId from, NodeId to, const Address& destination,
                    bool multicast, const std::shared_ptr<const std::vector<std::byte>>& bytes);
     void record(TraceKind kind, DropReason reason, std::uint64_t packet, NodeId from, NodeId to,
                 const Address& destination, bool multicast, gsl::span<const std::byte> bytes);
@@ -177,6 +197,7 @@ class Network {
     LinkConditions default_link_{};
     std::map<std::pair<std::uint32_t, std::uint32_t>, LinkConditions> links_;
     std::set<std::pair<std::uint32_t, std::uint32_t>> blocked_;
+    std::map<std::string, Address, std::less<>> names_;
     std::unique_ptr<InFlightQueue> in_flight_;
     PacketTrace trace_;
     bool tracing_ = true;

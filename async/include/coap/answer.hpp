@@ -1,0 +1,80 @@
+// coap/answer.hpp — the rules every answer to a received request obeys, shared
+// by RequestContext (answering at once) and PendingResponse (answering later):
+// No-Response (RFC 7967) suppression, answering nothing (a CON still gets its
+// empty ACK), and bodies sent in Block2 blocks. AnswerRules copies what these
+// rules need out of the request, so they outlive the request's message.
+#pragma once
+
+#include "coap/block.hpp"
+#include "coap/block_body.hpp"
+#include "coap/code.hpp"
+#include "coap/endpoint.hpp"
+
+#include <gsl/span>
+
+#include <cstdint>
+#include <optional>
+
+namespace coap {
+
+class Driver;
+
+/// The No-Response option's bits (RFC 7967 §2.1): not interested in …
+namespace no_response_bits {
+inline constexpr std::uint8_t success = 0x02;       ///< … 2.xx responses
+inline constexpr std::uint8_t client_error = 0x08;  ///< … 4.xx responses
+inline constexpr std::uint8_t server_error = 0x10;  ///< … 5.xx responses
+inline constexpr std::uint8_t all = success | client_error | server_error;
+}  // namespace no_response_bits
+
+/// True when a request whose No-Response value is `value` does not want a
+/// response with `code` (RFC 7967 §2.1; 0 wants every response).
+constexpr bool no_response_suppresses(std::uint8_t value, Code code) noexcept {
+    switch (code.code_class()) {
+        case 2:
+            return (value & no_response_bits::success) != 0;
+        case 4:
+            return (value & no_response_bits::client_error) != 0;
+        case 5:
+            return (value & no_response_bits::server_error) != 0;
+        default:
+            return false;
+    }
+}
+
+/// What decides how one received request may be answered.
+struct AnswerRules {
+    ResponderId responder{};
+    bool confirmable = true;
+    bool multicast = false;
+    /// The request's No-Response value (0 without the option).
+    std::uint8_t no_response = 0;
+    /// The request's Block2 option: the block of the body it asks for.
+    std::optional<BlockValue> block2{};
+    /// The request carried Size2 (RFC 7959 §4: asks for the body's size).
+    bool size2_requested = false;
+
+    /// Copied from a request_received event.
+    static AnswerRules of(const Event& event) noexcept;
+
+    bool suppresses(Code code) const noexcept { return no_response_suppresses(no_response, code); }
+};
+
+/// Answers through `driver`: sends the response, or, when No-Response
+/// suppresses its class, answers nothing (see answer_nothing).
+Result<Done, LocalError> answer(Driver& driver, const AnswerRules& rules,
+                                const ResponseOptions& options, MessageBuilder build);
+
+/// Answers nothing and forgets the request. A unicast CON request that was not
+/// acknowledged yet gets its empty ACK first (RFC 7967 §2.1), so that the client
+/// stops retransmitting.
+Result<Done, LocalError> answer_nothing(Driver& driver, const AnswerRules& rules);
+
+/// Answers with `body`, or the block of it the request asked for (block_body.hpp).
+/// A block past the end of the body is answered 4.02 Bad Option.
+Result<Done, LocalError> answer_body(Driver& driver, const AnswerRules& rules,
+                                     const ResponseOptions& options,
+                                     gsl::span<const std::byte> body,
+                                     const BodyOptions& body_options);
+
+}  // namespace coap

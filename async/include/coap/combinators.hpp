@@ -1,0 +1,602 @@
+// coap/combinators.hpp — the send descriptor combinators: each wraps a
+// descriptor and changes one thing (an option, the payload, CON/NON,
+// multicast, block-wise, what is emitted, a handler), resolved at compile time
+// with no virtual call and no allocation of its own (string options aside).
+// Misuse that the types can see is a compile error (block2 with multicast).
+// Owns the combinators; the bases are in request.hpp.
+#pragma once
+
+#include "coap/block.hpp"
+#include "coap/owned_message.hpp"
+#include "coap/send_descriptor.hpp"
+
+#include <gsl/span>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace coap {
+
+/// The combinator methods every descriptor offers (mixed in with CRTP). Each
+/// returns a new descriptor wrapping this one; call them on temporaries or on
+/// copies.
+template <class Self>
+class Combinators {
+  public:
+    /// Accept: the Content-Format wanted in the response (RFC 7252 §5.10.4).
+    auto accept(std::uint16_t content_format) const&;
+    auto accept(std::uint16_t content_format) &&;
+    /// Content-Format of the request payload.
+    auto content_format(std::uint16_t content_format) const&;
+    auto content_format(std::uint16_t content_format) &&;
+    /// Any option: an unsigned integer, a string or opaque bytes (copied).
+    auto add_option(OptionNumber number, std::uint32_t value) const&;
+    auto add_option(OptionNumber number, std::uint32_t value) &&;
+    auto add_option(OptionNumber number, std::string_view value) const&;
+    auto add_option(OptionNumber number, std::string_view value) &&;
+    auto add_option(OptionNumber number, gsl::span<const std::byte> value) const&;
+    auto add_option(OptionNumber number, gsl::span<const std::byte> value) &&;
+    /// The payload. Not copied: the bytes must outlive the send.
+    auto payload(gsl::span<const std::byte> bytes) const&;
+    auto payload(gsl::span<const std::byte> bytes) &&;
+    auto payload(std::string_view text) const&;
+    auto payload(std::string_view text) &&;
+    /// A payload written on demand by `writer(MessageWriter&)` (for each request sent).
+    template <class F>
+    auto payload_writer(F writer) const&;
+    template <class F>
+    auto payload_writer(F writer) &&;
+    /// Send as NON (never retransmitted).
+    auto nonconfirmable() const&;
+    auto nonconfirmable() &&;
+    /// Send to a multicast group and collect every member's response (NON).
+    auto multicast() const&;
+    auto multicast() &&;
+    /// Block-wise response (RFC 7959): asks with `initial` (nullopt: no Block2 in
+    /// the first request, follow the server) and fetches the following blocks.
+    auto block2(std::optional<BlockValue> initial = std::nullopt) const&;
+    auto block2(std::optional<BlockValue> initial = std::nullopt) &&;
+    /// Block-wise request payload (RFC 7959): sends payload() in blocks of
+    /// `initial`'s size (default 1024), following the server's smaller size.
+    auto block1(std::optional<BlockValue> initial = std::nullopt) const&;
+    auto block1(std::optional<BlockValue> initial = std::nullopt) &&;
+    /// Uri-Host and Uri-Path ('/'-separated) of the request, replacing the remote
+    /// endpoint's own.
+    auto uri_host_path(std::string_view host, std::string_view path) const&;
+    auto uri_host_path(std::string_view host, std::string_view path) &&;
+    /// Calls `f(const InboundContext&)` for every response, then goes on as before.
+    template <class F>
+    auto inspect(F f) const&;
+    template <class F>
+    auto inspect(F f) &&;
+    /// Replaces the handling: `f(const InboundResult&)` returns HandlerResult<T>.
+    template <class F>
+    auto use_handler(F f) const&;
+    template <class F>
+    auto use_handler(F f) &&;
+    /// The value becomes std::pair<value, responder address>.
+    auto include_socket_addr() const&;
+    auto include_socket_addr() &&;
+    /// Finishes with a copy of the final response, whatever its code (the wrapped
+    /// descriptor still sees it, and may still ask for the next block).
+    auto emit_any_response() const&;
+    auto emit_any_response() &&;
+    /// Finishes with a copy of the response when it is a success, else an Error.
+    auto emit_successful_response() const&;
+    auto emit_successful_response() &&;
+    /// Finishes with the final response's code, whatever it is.
+    auto emit_msg_code() const&;
+    auto emit_msg_code() &&;
+    /// Like emit_successful_response, with the blocks of a block2 transfer
+    /// reassembled into one message (at most `max_body` bytes).
+    auto emit_successful_collected_response(std::size_t max_body = 16u << 20) const&;
+    auto emit_successful_collected_response(std::size_t max_body = 16u << 20) &&;
+    /// Transmission parameters (ACK timeout, retransmissions, …) for this request.
+    auto transmission(const TransmissionParameters& parameters) const&;
+    auto transmission(const TransmissionParameters& parameters) &&;
+
+  private:
+    const Self& self() const& noexcept { return static_cast<const Self&>(*this); }
+    Self&& self() && noexcept { return static_cast<Self&&>(*this); }
+};
+
+/// Forwards every part of the contract to the wrapped descriptor; combinators
+/// derive from it and replace one part.
+template <class Inner>
+class Wrapper {
+  public:
+    using value_type = typename Inner::value_type;
+    static constexpr bool is_multicast = Inner::is_multicast;
+    static constexpr bool has_block2 = Inner::has_block2;
+    static constexpr bool sets_uri = Inner::sets_uri;
+    static constexpr bool many_responses = Inner::many_responses;
+
+    explicit Wrapper(Inner inner) noexcept(std::is_nothrow_move_constructible_v<Inner>)
+        : inner_(std::move(inner)) {}
+
+    void configure(RequestOptions& options) const { inner_.configure(options); }
+    void write_options(MessageWriter& writer) const { inner_.write_options(writer); }
+    void write_payload(MessageWriter& writer) const { inner_.write_payload(writer); }
+    HandlerResult<value_type> handle(const InboundResult& response) {
+        return inner_.handle(response);
+    }
+    std::optional<Duration> keep_waiting_timeout() const { return inner_.keep_waiting_timeout(); }
+    /// The payload set with payload(bytes), for block1.
+    gsl::span<const std::byte> payload_bytes() const requires requires(const Inner& i) {
+        i.payload_bytes();
+    }
+    { return inner_.payload_bytes(); }
+
+    const Inner& inner() const noexcept { return inner_; }
+
+  protected:
+    Inner inner_;
+};
+
+/// Passes a failure through `inner` so that a retry (send_next) or a mapping of
+/// it is kept, converting only the decision (values cannot pass: they differ).
+template <class T, class Inner>
+HandlerResult<T> forward_failure(Inner& inner, const InboundResult& response) {
+    auto result = inner.handle(response);
+    if (!result) return Err{result.error()};
+    if (result->verdict() == Verdict::send_next) return send_next;
+    if (result->verdict() == Verdict::keep_waiting) return keep_waiting;
+    return Err{response.error()};
+}
+
+// ---- options ----
+
+/// One more option, with an unsigned, string or opaque value.
+template <class Inner, class Value>
+class WithOption : public Wrapper<Inner>, public Combinators<WithOption<Inner, Value>> {
+  public:
+    WithOption(Inner inner, OptionNumber number, Value value)
+        : Wrapper<Inner>(std::move(inner)), number_(number), value_(std::move(value)) {}
+    void write_options(MessageWriter& writer) const {
+        this->inner_.write_options(writer);
+        if constexpr (std::is_same_v<Value, std::uint32_t>)
+            writer.option_uint(number_, value_);
+        else if constexpr (std::is_same_v<Value, std::string>)
+            writer.option(number_, std::string_view(value_));
+        else
+            writer.option(number_, gsl::span<const std::byte>(value_.data(), value_.size()));
+    }
+
+  private:
+    OptionNumber number_;
+    Value value_;
+};
+
+/// Uri-Host and Uri-Path from the descriptor instead of the remote endpoint.
+template <class Inner>
+class UriHostPath : public Wrapper<Inner>, public Combinators<UriHostPath<Inner>> {
+  public:
+    static constexpr bool sets_uri = true;
+    UriHostPath(Inner inner, std::string_view host, std::string_view path)
+        : Wrapper<Inner>(std::move(inner)), host_(host), path_(path) {}
+    void write_options(MessageWriter& writer) const {
+        this->inner_.write_options(writer);
+        if (!host_.empty()) writer.option(OptionNumber::uri_host, std::string_view(host_));
+        std::string_view rest(path_);
+        if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+        while (!rest.empty()) {
+            const auto slash = rest.find('/');
+            writer.option(OptionNumber::uri_path, rest.substr(0, slash));
+            if (slash == std::string_view::npos) break;
+            rest.remove_prefix(slash + 1);
+        }
+    }
+
+  private:
+    std::string host_;
+    std::string path_;
+};
+
+// ---- payload ----
+
+template <class Inner>
+class WithPayload : public Wrapper<Inner>, public Combinators<WithPayload<Inner>> {
+  public:
+    WithPayload(Inner inner, gsl::span<const std::byte> bytes)
+        : Wrapper<Inner>(std::move(inner)), bytes_(bytes) {}
+    void write_payload(MessageWriter& writer) const {
+        this->inner_.write_payload(writer);
+        writer.payload(bytes_);
+    }
+    gsl::span<const std::byte> payload_bytes() const noexcept { return bytes_; }
+
+  private:
+    gsl::span<const std::byte> bytes_;
+};
+
+template <class Inner, class F>
+class WithPayloadWriter : public Wrapper<Inner>, public Combinators<WithPayloadWriter<Inner, F>> {
+  public:
+    WithPayloadWriter(Inner inner, F writer)
+        : Wrapper<Inner>(std::move(inner)), writer_(std::move(writer)) {}
+    void write_payload(MessageWriter& writer) const {
+        this->inner_.write_payload(writer);
+        writer_(writer);
+    }
+
+  private:
+    F writer_;
+};
+
+// ---- message layer ----
+
+template <class Inner>
+class Nonconfirmable : public Wrapper<Inner>, public Combinators<Nonconfirmable<Inner>> {
+  public:
+    using Wrapper<Inner>::Wrapper;
+    void configure(RequestOptions& options) const {
+        this->inner_.configure(options);
+        options.confirmable = false;
+    }
+};
+
+template <class Inner>
+class Multicast : public Wrapper<Inner>, public Combinators<Multicast<Inner>> {
+    static_assert(
+        !Inner::has_block2,
+        "block2 cannot be combined with multicast (RFC 7959 §2.8 needs a unicast follow-up)");
+
+  public:
+    static constexpr bool is_multicast = true;
+    static constexpr bool many_responses = true;
+    using Wrapper<Inner>::Wrapper;
+    void configure(RequestOptions& options) const {
+        this->inner_.configure(options);
+        options.confirmable = false;
+        options.multicast = true;
+    }
+};
+
+template <class Inner>
+class WithTransmission : public Wrapper<Inner>, public Combinators<WithTransmission<Inner>> {
+  public:
+    WithTransmission(Inner inner, const TransmissionParameters& parameters)
+        : Wrapper<Inner>(std::move(inner)), parameters_(parameters) {}
+    void configure(RequestOptions& options) const {
+        this->inner_.configure(options);
+        options.parameters = parameters_;
+    }
+
+  private:
+    TransmissionParameters parameters_;
+};
+
+// ---- block-wise (RFC 7959) ----
+
+/// Fetches every block of a Block2 response: after a block with M set it asks
+/// for the next one (at the server's size: late negotiation, §2.5), restarts
+/// from block 0 when the ETag changes mid-transfer (at most three times), and
+/// hands the last block to the wrapped descriptor.
+template <class Inner>
+class Block2 : public Wrapper<Inner>, public Combinators<Block2<Inner>> {
+    static_assert(
+        !Inner::is_multicast,
+        "block2 cannot be combined with multicast (RFC 7959 §2.8 needs a unicast follow-up)");
+
+  public:
+    static constexpr bool has_block2 = true;
+    Block2(Inner inner, std::optional<BlockValue> initial)
+        : Wrapper<Inner>(std::move(inner)), initial_(initial), next_(initial) {}
+
+    void write_options(MessageWriter& writer) const {
+        this->inner_.write_options(writer);
+        if (next_) writer.option_uint(OptionNumber::block2, next_->to_uint());
+    }
+    HandlerResult<typename Inner::value_type> handle(const InboundResult& response) {
+        if (!response) return this->inner_.handle(response);
+        const MessageView& message = response->message();
+        const auto block = message.block2();
+        if (!response->code().is_success() || !block) return this->inner_.handle(response);
+        if (!track_etag(message)) {
+            if (++restarts_ > 3) return Err{Error::of(ErrorKind::parse_error)};
+            next_ = BlockValue::make(0, false, initial_ ? initial_->szx() : block->szx()).value();
+            return send_next;
+        }
+        if (block->more()) {
+            const auto following = block->next();
+            if (!following) return Err{Error::of(ErrorKind::parse_error)};
+            next_ = BlockValue::make(following->num(), false, following->szx()).value();
+            return send_next;
+        }
+        return this->inner_.handle(response);
+    }
+
+  private:
+    /// False when the representation changed under us (a different ETag).
+    bool track_etag(const MessageView& message) {
+        const auto etag = message.opaque_option(OptionNumber::etag);
+        const auto block = message.block2();
+        std::vector<std::byte> current;
+        if (etag) current.assign(etag->begin(), etag->end());
+        if (block && block->num() == 0) {
+            etag_ = std::move(current);
+            return true;
+        }
+        return current == etag_;
+    }
+
+    std::optional<BlockValue> initial_;
+    std::optional<BlockValue> next_;
+    std::vector<std::byte> etag_;
+    int restarts_ = 0;
+};
+
+/// Sends payload() in Block1 blocks (with Size1 on the first), moving on after
+/// each 2.31 Continue and following a smaller size from the server (§2.5); the
+/// final response goes to the wrapped descriptor.
+template <class Inner>
+class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
+    static_assert(
+        requires(const Inner& i) { i.payload_bytes(); },
+        "block1 needs a payload set with payload(bytes) or payload(text) before it");
+
+  public:
+    Block1(Inner inner, std::optional<BlockValue> initial)
+        : Wrapper<Inner>(std::move(inner)),
+          szx_(initial ? initial->szx() : std::uint8_t{6}),
+          offset_(initial ? initial->offset() : 0) {}
+
+    void write_options(MessageWriter& writer) const {
+        this->inner_.write_options(writer);
+        const auto body = this->inner_.payload_bytes();
+        if (offset_ == 0 && body.size() <= block_size()) return;  // fits: no Block1
+        const auto num = static_cast<std::uint32_t>(offset_ / block_size());
+        const bool more = offset_ + block_size() < body.size();
+        const auto value = BlockValue::make(num, more, szx_);
+        if (value) writer.option_uint(OptionNumber::block1, value->to_uint());
+        if (offset_ == 0)
+            writer.option_uint(OptionNumber::size1, static_cast<std::uint32_t>(body.size()));
+    }
+    void write_payload(MessageWriter& writer) const {
+        const auto body = this->inner_.payload_bytes();
+        const std::size_t begin = std::min<std::size_t>(offset_, body.size());
+        const std::size_t length = std::min<std::size_t>(block_size(), body.size() - begin);
+        writer.payload(body.subspan(begin, length));
+    }
+    HandlerResult<typename Inner::value_type> handle(const InboundResult& response) {
+        if (!response || response->code() != codes::continue_) return this->inner_.handle(response);
+        const auto acknowledged = response->message().block1();
+        if (!acknowledged) return Err{Error::of(ErrorKind::parse_error)};
+        // §2.5: the server may ask for smaller blocks; continue at the same offset.
+        if (acknowledged->szx() < szx_) szx_ = acknowledged->szx();
+        const std::uint64_t next = offset_ + (std::uint64_t{1} << (szx_ + 4));
+        if (next >= this->inner_.payload_bytes().size())
+            return Err{Error::from_code(response->code())};  // 2.31 after the last block
+        offset_ = next - next % block_size();
+        return send_next;
+    }
+
+  private:
+    std::size_t block_size() const noexcept { return std::size_t{1} << (szx_ + 4); }
+
+    std::uint8_t szx_;
+    std::uint64_t offset_;
+};
+
+// ---- handlers and values ----
+
+template <class Inner, class F>
+class Inspect : public Wrapper<Inner>, public Combinators<Inspect<Inner, F>> {
+  public:
+    Inspect(Inner inner, F f) : Wrapper<Inner>(std::move(inner)), f_(std::move(f)) {}
+    HandlerResult<typename Inner::value_type> handle(const InboundResult& response) {
+        if (response) f_(*response);
+        return this->inner_.handle(response);
+    }
+
+  private:
+    F f_;
+};
+
+template <class F>
+struct HandlerValue;
+template <class T>
+struct HandlerValue<HandlerResult<T>> {
+    using type = T;
+};
+
+template <class Inner, class F>
+class UseHandler : public Wrapper<Inner>, public Combinators<UseHandler<Inner, F>> {
+  public:
+    using value_type = typename HandlerValue<std::invoke_result_t<F&, const InboundResult&>>::type;
+    UseHandler(Inner inner, F f) : Wrapper<Inner>(std::move(inner)), f_(std::move(f)) {}
+    HandlerResult<value_type> handle(const InboundResult& response) { return f_(response); }
+
+  private:
+    F f_;
+};
+
+template <class Inner>
+class IncludeSocketAddr : public Wrapper<Inner>, public Combinators<IncludeSocketAddr<Inner>> {
+  public:
+    using value_type = std::pair<typename Inner::value_type, Address>;
+    using Wrapper<Inner>::Wrapper;
+    HandlerResult<value_type> handle(const InboundResult& response) {
+        if (!response) return forward_failure<value_type>(this->inner_, response);
+        auto result = this->inner_.handle(response);
+        if (!result) return Err{result.error()};
+        if (!result->is_done()) return forward_verdict(*result);
+        return done(value_type(std::move(result->value()), response->remote_address()));
+    }
+
+  private:
+    static HandlerResult<value_type> forward_verdict(
+        const ResponseStatus<typename Inner::value_type>& status) {
+        if (status.verdict() == Verdict::send_next) return send_next;
+        return keep_waiting;
+    }
+};
+
+template <class Inner>
+class EmitAnyResponse : public Wrapper<Inner>, public Combinators<EmitAnyResponse<Inner>> {
+  public:
+    using value_type = OwnedMessage;
+    using Wrapper<Inner>::Wrapper;
+    HandlerResult<OwnedMessage> handle(const InboundResult& response) {
+        if (!response) return forward_failure<OwnedMessage>(this->inner_, response);
+        // The wrapped descriptor still sees the response (inspect, block2 …); only
+        // its judgement of the code is overridden.
+        auto inner = this->inner_.handle(response);
+        if (inner && inner->verdict() == Verdict::send_next) return send_next;
+        if (inner && inner->verdict() == Verdict::keep_waiting) return keep_waiting;
+        return done(OwnedMessage(response->message()));
+    }
+};
+
+template <class Inner>
+class EmitMsgCode : public Wrapper<Inner>, public Combinators<EmitMsgCode<Inner>> {
+  public:
+    using value_type = Code;
+    using Wrapper<Inner>::Wrapper;
+    HandlerResult<Code> handle(const InboundResult& response) {
+        if (!response) return forward_failure<Code>(this->inner_, response);
+        auto inner = this->inner_.handle(response);
+        if (inner && inner->verdict() == Verdict::send_next) return send_next;
+        if (inner && inner->verdict() == Verdict::keep_waiting) return keep_waiting;
+        return done(response->code());
+    }
+};
+
+template <class Inner>
+class EmitSuccessfulResponse : public Wrapper<Inner>,
+                               public Combinators<EmitSuccessfulResponse<Inner>> {
+  public:
+    using value_type = OwnedMessage;
+    using Wrapper<Inner>::Wrapper;
+    HandlerResult<OwnedMessage> handle(const InboundResult& response) {
+        if (!response) return forward_failure<OwnedMessage>(this->inner_, response);
+        auto result = this->inner_.handle(response);
+        if (!result) return Err{result.error()};
+        if (result->verdict() == Verdict::send_next) return send_next;
+        if (result->verdict() == Verdict::keep_waiting) return keep_waiting;
+        return done(OwnedMessage(response->message()));
+    }
+};
+
+/// Keeps the payload of every Block2 block in order and finishes with one
+/// message: the last block's header and options (without Block2 and Size2)
+/// around the whole body.
+template <class Inner>
+class EmitSuccessfulCollectedResponse : public Wrapper<Inner>,
+                                        public Combinators<EmitSuccessfulCollectedResponse<Inner>> {
+  public:
+    using value_type = OwnedMessage;
+    EmitSuccessfulCollectedResponse(Inner inner, std::size_t max_body)
+        : Wrapper<Inner>(std::move(inner)), max_body_(max_body) {}
+    HandlerResult<OwnedMessage> handle(const InboundResult& response) {
+        if (!response) return forward_failure<OwnedMessage>(this->inner_, response);
+        const MessageView& message = response->message();
+        const auto payload = message.payload();
+        if (const auto block = message.block2(); block && response->code().is_success()) {
+            if (block->offset() == 0) body_.clear();
+            if (block->offset() == body_.size()) {
+                if (body_.size() + payload.size() > max_body_)
+                    return Err{Error::of(ErrorKind::out_of_space)};
+                body_.insert(body_.end(), payload.begin(), payload.end());
+            }
+        } else {
+            body_.assign(payload.begin(), payload.end());
+        }
+        auto result = this->inner_.handle(response);
+        if (!result) return Err{result.error()};
+        if (result->verdict() == Verdict::send_next) return send_next;
+        if (result->verdict() == Verdict::keep_waiting) return keep_waiting;
+        return done(OwnedMessage::reassembled(message, body_));
+    }
+
+  private:
+    std::size_t max_body_;
+    std::vector<std::byte> body_;
+};
+
+// ---- the mixin's definitions ----
+
+#define COBALT_COMBINATOR(signature, make)                       \
+    template <class Self>                                        \
+    auto Combinators<Self>::signature const& {                   \
+        const Self& inner = self();                              \
+        return make;                                             \
+    }                                                            \
+    template <class Self>                                        \
+    auto Combinators<Self>::signature&& {                        \
+        Self&& inner = static_cast<Combinators&&>(*this).self(); \
+        return make;                                             \
+    }
+// clang-format off
+COBALT_COMBINATOR(accept(std::uint16_t content_format),
+    (WithOption<Self, std::uint32_t>(std::forward<decltype(inner)>(inner), OptionNumber::accept, content_format)))
+COBALT_COMBINATOR(content_format(std::uint16_t content_format),
+    (WithOption<Self, std::uint32_t>(std::forward<decltype(inner)>(inner), OptionNumber::content_format, content_format)))
+COBALT_COMBINATOR(add_option(OptionNumber number, std::uint32_t value),
+    (WithOption<Self, std::uint32_t>(std::forward<decltype(inner)>(inner), number, value)))
+COBALT_COMBINATOR(add_option(OptionNumber number, std::string_view value),
+    (WithOption<Self, std::string>(std::forward<decltype(inner)>(inner), number, std::string(value))))
+COBALT_COMBINATOR(add_option(OptionNumber number, gsl::span<const std::byte> value),
+    (WithOption<Self, std::vector<std::byte>>(std::forward<decltype(inner)>(inner), number,
+                                              std::vector<std::byte>(value.begin(), value.end()))))
+COBALT_COMBINATOR(payload(gsl::span<const std::byte> bytes),
+    (WithPayload<Self>(std::forward<decltype(inner)>(inner), bytes)))
+COBALT_COMBINATOR(payload(std::string_view text),
+    (WithPayload<Self>(std::forward<decltype(inner)>(inner),
+                       gsl::span<const std::byte>(reinterpret_cast<const std::byte*>(text.data()), text.size()))))
+COBALT_COMBINATOR(nonconfirmable(), (Nonconfirmable<Self>(std::forward<decltype(inner)>(inner))))
+COBALT_COMBINATOR(multicast(), (Multicast<Self>(std::forward<decltype(inner)>(inner))))
+COBALT_COMBINATOR(block2(std::optional<BlockValue> initial),
+    (Block2<Self>(std::forward<decltype(inner)>(inner), initial)))
+COBALT_COMBINATOR(block1(std::optional<BlockValue> initial),
+    (Block1<Self>(std::forward<decltype(inner)>(inner), initial)))
+COBALT_COMBINATOR(uri_host_path(std::string_view host, std::string_view path),
+    (UriHostPath<Self>(std::forward<decltype(inner)>(inner), host, path)))
+COBALT_COMBINATOR(include_socket_addr(), (IncludeSocketAddr<Self>(std::forward<decltype(inner)>(inner))))
+COBALT_COMBINATOR(emit_any_response(), (EmitAnyResponse<Self>(std::forward<decltype(inner)>(inner))))
+COBALT_COMBINATOR(emit_successful_response(),
+    (EmitSuccessfulResponse<Self>(std::forward<decltype(inner)>(inner))))
+COBALT_COMBINATOR(emit_msg_code(), (EmitMsgCode<Self>(std::forward<decltype(inner)>(inner))))
+COBALT_COMBINATOR(emit_successful_collected_response(std::size_t max_body),
+    (EmitSuccessfulCollectedResponse<Self>(std::forward<decltype(inner)>(inner), max_body)))
+COBALT_COMBINATOR(transmission(const TransmissionParameters& parameters),
+    (WithTransmission<Self>(std::forward<decltype(inner)>(inner), parameters)))
+// clang-format on
+#undef COBALT_COMBINATOR
+
+template <class Self>
+template <class F>
+auto Combinators<Self>::payload_writer(F writer) const& {
+    return WithPayloadWriter<Self, F>(self(), std::move(writer));
+}
+template <class Self>
+template <class F>
+auto Combinators<Self>::payload_writer(F writer) && {
+    return WithPayloadWriter<Self, F>(static_cast<Combinators&&>(*this).self(), std::move(writer));
+}
+template <class Self>
+template <class F>
+auto Combinators<Self>::inspect(F f) const& {
+    return Inspect<Self, F>(self(), std::move(f));
+}
+template <class Self>
+template <class F>
+auto Combinators<Self>::inspect(F f) && {
+    return Inspect<Self, F>(static_cast<Combinators&&>(*this).self(), std::move(f));
+}
+template <class Self>
+template <class F>
+auto Combinators<Self>::use_handler(F f) const& {
+    return UseHandler<Self, F>(self(), std::move(f));
+}
+template <class Self>
+template <class F>
+auto Combinators<Self>::use_handler(F f) && {
+    return UseHandler<Self, F>(static_cast<Combinators&&>(*this).self(), std::move(f));
+}
+
+}  // namespace coap

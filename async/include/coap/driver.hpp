@@ -1,0 +1,139 @@
+// coap/driver.hpp — Driver: runs one Endpoint over one Transport, the loop
+// shape shared by every transport (simulated, UDP, DTLS):
+//   receive → handle_datagram, handle_timeout when due, transmit,
+//   drain events (resume coroutines, call callbacks and request handlers),
+//   transmit, then wait until the Endpoint's next_timeout().
+// Owns the Endpoint, the table of sends in progress (type-erased at this
+// boundary, indexed by the Endpoint's exchange slot) and the request handler.
+// Single-threaded: every call, handler and resumption happens on the thread
+// that calls service()/run_*; handlers may call the Driver but never run_*.
+#pragma once
+
+#include "coap/endpoint.hpp"
+#include "coap/error.hpp"
+#include "coap/transport.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace coap {
+
+class InboundContext;
+class RemoteEndpoint;
+class RequestContext;
+
+/// What a send decides after a response or a failure (see send_descriptor.hpp).
+enum class Verdict : std::uint8_t {
+    done,          ///< finished: the exchange is closed, the result is final
+    send_next,     ///< send another request in the same exchange (same token)
+    keep_waiting,  ///< wait for more responses with the same token
+};
+
+/// A send in progress, type-erased at the Driver boundary. Implemented by the
+/// awaitables, streams and callbacks of send_operation.hpp.
+class PendingSend {
+  public:
+    /// Method, type, multicast and transmission parameters of the next request.
+    virtual RequestOptions request_options() const = 0;
+    /// Writes the next request's options and payload.
+    virtual void write_request(MessageWriter& writer) = 0;
+    /// A response (or the failure of the exchange) for the current request: exactly
+    /// one of the two is set. A failure answered with send_next starts over in a
+    /// new exchange; with keep_waiting it ends the send.
+    virtual Verdict on_response(const InboundContext* response, const Error* failure) = 0;
+    /// How long keep_waiting waits for the next response; nullopt: the Endpoint's
+    /// non-response timeout.
+    virtual std::optional<Duration> keep_waiting_timeout() const = 0;
+    /// The Driver acted on a send_next or keep_waiting verdict; the send goes on.
+    /// May resume a waiting coroutine (which may abandon the send).
+    virtual void progressed() = 0;
+    /// The send is over and the Driver has forgotten it: after a done verdict
+    /// (`failure` empty) or with the failure that ended it. Called once; may
+    /// destroy the object.
+    virtual void finished(const std::optional<Error>& failure) = 0;
+
+  protected:
+    ~PendingSend() = default;
+};
+
+class Driver final : private Serviceable {
+  public:
+    explicit Driver(Transport& transport, const EndpointConfig& config = {});
+    ~Driver();
+    Driver(const Driver&) = delete;
+    Driver& operator=(const Driver&) = delete;
+
+    Endpoint& endpoint() noexcept { return endpoint_; }
+    const Endpoint& endpoint() const noexcept { return endpoint_; }
+    Transport& transport() noexcept { return transport_; }
+    Instant now() const { return transport_.now(); }
+
+    // ---- the loop ----
+    /// One turn of the loop without waiting; re-entrant calls only ask for another pass.
+    void service() override;
+    /// When service() must run next without input; nullopt: only on input.
+    std::optional<Instant> next_wakeup() const override { return endpoint_.next_timeout(); }
+    /// service(), then wait for input or the next timeout. False when nothing can
+    /// ever happen any more.
+    bool run_once();
+    /// Runs until `done()` holds (true), nothing can happen, or `limit` passes (false).
+    bool run_until(const std::function<bool()>& done, std::optional<Instant> limit = {});
+
+    // ---- serving ----
+    /// Called for every request received; answer through the context, at once
+    /// or later (RequestContext::defer). A request left unanswered and not
+    /// deferred gets 5.00. Without a handler every request gets 4.04.
+    void set_request_handler(std::function<void(RequestContext&)> handler);
+    /// Answers a received request now (used by RequestContext and PendingResponse).
+    Result<Done, LocalError> respond(ResponderId responder, const ResponseOptions& options,
+                                     MessageBuilder build);
+    /// Forgets a received request without answering it.
+    void release(ResponderId responder);
+
+    // ---- sending ----
+    /// A remote endpoint for an absolute coap:// URI whose host the transport resolves.
+    Result<RemoteEndpoint, Error> remote_endpoint(std::string_view uri);
+    /// Starts `send` to `peer` (a ping when its method is empty): the Driver calls it
+    /// back until it is finished. The object must stay put until finished() or
+    /// abandon(); the Driver must outlive every send it runs.
+    Result<RequestId, Error> start(const Address& peer, PendingSend& send);
+    /// Forgets a send without calling it again and ends its exchange silently.
+    void abandon(RequestId request);
+    /// Ends a send: its exchange closes and it finishes with Error cancelled —
+    /// at once, or (called from a handler or callback) right after it returns.
+    /// False when the send was not running.
+    bool cancel(RequestId request);
+    /// Sends in progress.
+    std::size_t pending_sends() const noexcept;
+
+  private:
+    struct Slot;
+    void flush();
+    void drain_events();
+    void dispatch(const Event& event);
+    void on_client_event(const Event& event);
+    void on_request(const Event& event);
+    /// Acts on a verdict for the send in `index`; `live`: its exchange is still open.
+    void act(std::size_t index, Verdict verdict, bool live, const std::optional<Error>& failure);
+    void end(std::size_t index, const std::optional<Error>& failure);
+    void run_cancels();
+
+    Transport& transport_;
+    Endpoint endpoint_;
+    std::vector<std::byte> receive_buffer_;
+    std::vector<std::byte> transmit_buffer_;
+    std::vector<Slot> slots_;
+    std::vector<RequestId> cancels_;
+    std::function<void(RequestContext&)> request_handler_;
+    bool servicing_ = false;
+    bool service_again_ = false;
+};
+
+/// Runs `driver` until `done()` holds; throws std::runtime_error when nothing can
+/// happen any more before that (a deadlock in a simulation).
+void run_until(Driver& driver, const std::function<bool()>& done);
+
+}  // namespace coap

@@ -1,0 +1,151 @@
+// coap/resource_tree.hpp — Resource and ResourceTree: serving resources.
+// A Resource is a route pattern (route.hpp) with a handler per method (or one
+// for all) and the link attributes /.well-known/core lists it with. The tree
+// routes each request to the most specific matching resource, answers 4.04 for
+// an unknown path and 4.05 for a method the resource lacks, and serves
+// /.well-known/core (RFC 6690) from the resources' attributes, with §4.1 query
+// filtering. Registration may allocate and throws std::invalid_argument on a
+// bad pattern; serving allocates only per request, never keeps anything.
+//
+//   ResourceTree tree;
+//   tree.add("/sensors/temp").rt("temperature-c").get([](RequestContext& ctx) {
+//       ctx.respond(codes::content, "22.5", content_formats::text_plain);
+//   });
+//   tree.add("/things/{id}/state").put(set_state);
+//   tree.serve(driver);
+#pragma once
+
+#include "coap/code.hpp"
+#include "coap/link_format.hpp"
+#include "coap/result.hpp"
+#include "coap/route.hpp"
+
+#include <gsl/span>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace coap {
+
+class Driver;
+class RequestContext;
+
+using RequestHandler = std::function<void(RequestContext&)>;
+
+class Resource {
+  public:
+    explicit Resource(RoutePattern pattern) : pattern_(std::move(pattern)) {}
+
+    const RoutePattern& pattern() const noexcept { return pattern_; }
+
+    // ---- handlers (a later one for the same method replaces the earlier) ----
+    Resource& on(Code method, RequestHandler handler);
+    Resource& get(RequestHandler handler) { return on(codes::get, std::move(handler)); }
+    Resource& post(RequestHandler handler) { return on(codes::post, std::move(handler)); }
+    Resource& put(RequestHandler handler) { return on(codes::put, std::move(handler)); }
+    Resource& delete_(RequestHandler handler) { return on(codes::delete_, std::move(handler)); }
+    Resource& fetch(RequestHandler handler) { return on(codes::fetch, std::move(handler)); }
+    Resource& patch(RequestHandler handler) { return on(codes::patch, std::move(handler)); }
+    Resource& ipatch(RequestHandler handler) { return on(codes::ipatch, std::move(handler)); }
+    /// Serves every method that has no handler of its own.
+    Resource& any(RequestHandler handler);
+    /// The handler for `method`, or nullptr (the tree answers 4.05).
+    const RequestHandler* handler_for(Code method) const noexcept;
+
+    // ---- link attributes (RFC 6690 §3; listed in registration order) ----
+    /// Resource type; each call adds one word to the space-separated list.
+    Resource& rt(std::string_view type);
+    /// Interface description; each call adds one word.
+    Resource& if_(std::string_view interface_description);
+    /// Content-Format; each call adds one number (RFC 7252 §7.2.1).
+    Resource& ct(std::uint16_t content_format);
+    Resource& sz(std::uint32_t size);
+    Resource& title(std::string_view title);
+    /// Observable (RFC 7641 §6): the "obs" flag.
+    Resource& obs();
+    /// Any other link-param: `;name=value`, or the flag `;name` without a value.
+    Resource& attribute(std::string_view name, std::optional<std::string_view> value = {});
+    /// The target listed in /.well-known/core (default: the pattern, for a
+    /// pattern without wildcards; wildcard routes are not listed without one).
+    Resource& href(std::string_view target);
+    /// Not listed in /.well-known/core.
+    Resource& hidden(bool hide = true);
+
+    /// Appends this resource's link-value to `writer`, if it is listed.
+    void write_link(LinkFormatWriter& writer) const;
+
+  private:
+    struct Param {
+        std::string name;
+        std::optional<std::string> value;
+    };
+    /// Adds `word` to the space-separated value of `name` (created if absent).
+    Resource& add_word(std::string_view name, std::string_view word);
+
+    RoutePattern pattern_;
+    std::vector<std::pair<Code, RequestHandler>> handlers_;
+    RequestHandler any_;
+    std::vector<Param> params_;
+    std::optional<std::string> href_;
+    bool hidden_ = false;
+};
+
+/// The resource a path routes to, and what its pattern captured.
+struct Route {
+    const Resource* resource = nullptr;
+    RouteMatch match{};
+};
+
+class ResourceTree {
+  public:
+    static constexpr std::string_view well_known_core = "/.well-known/core";
+
+    /// With /.well-known/core registered (hidden, GET only).
+    ResourceTree();
+    ResourceTree(const ResourceTree&) = delete;
+    ResourceTree& operator=(const ResourceTree&) = delete;
+
+    /// The resource for `pattern`, created on first use: adding the same pattern
+    /// again returns the same resource. Throws std::invalid_argument for a bad
+    /// pattern or one of the same shape as another ("/a/{x}" after "/a/*/"…
+    /// i.e. matching exactly the same paths under other capture names).
+    Resource& add(std::string_view pattern);
+    /// The resource registered with exactly this pattern text, or nullptr.
+    Resource* find(std::string_view pattern) noexcept;
+    /// Unregisters a resource (also /.well-known/core); false when absent. Never
+    /// from inside a handler of the resource it removes.
+    bool remove(std::string_view pattern);
+    std::size_t size() const noexcept { return resources_.size(); }
+
+    /// The most specific resource whose pattern matches `path` (Uri-Path
+    /// values); nullopt when none does.
+    std::optional<Route> route(gsl::span<const std::string_view> path) const noexcept;
+
+    /// Serves one request: routes it, dispatches by method, 4.04 / 4.05.
+    void handle(RequestContext& context) const;
+    /// A request handler for Driver::set_request_handler that serves this tree,
+    /// which must outlive its use.
+    RequestHandler handler() const;
+    /// driver.set_request_handler(handler()).
+    void serve(Driver& driver) const;
+
+    // ---- /.well-known/core ----
+    /// Every listed resource as one link-format document.
+    std::string links() const;
+    /// The links selected by the RFC 6690 §4.1 filters in `queries` (Uri-Query
+    /// values; every filter must match); a query that is not a filter is an error.
+    Result<std::string, LinkFilterError> links(gsl::span<const std::string_view> queries) const;
+
+  private:
+    void serve_discovery(RequestContext& context) const;
+
+    std::vector<std::unique_ptr<Resource>> resources_;
+};
+
+}  // namespace coap

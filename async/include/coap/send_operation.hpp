@@ -1,0 +1,325 @@
+// coap/send_operation.hpp — the three ways to get results from one send
+// descriptor: SendAwaitable (co_await, one Result<T, Error>), SendStream
+// (co_await next(), every value, none dropped when the exchange ends) and a
+// callback (send_with). Each is the one PendingSend the Driver sees for the
+// send; the descriptor lives inside it, so a send allocates nothing of its own
+// (a callback send excepted). Destroying an awaitable or stream that is still
+// running abandons its exchange (the Endpoint closes it silently).
+#pragma once
+
+#include "coap/driver.hpp"
+#include "coap/request_target.hpp"
+#include "coap/send_descriptor.hpp"
+
+#include <coroutine>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace coap {
+
+/// The descriptor-facing half shared by the three forms: configures and writes
+/// requests, runs the handler and keeps what it decided.
+template <SendDescriptor D>
+class SendOperation : public PendingSend {
+  public:
+    using value_type = typename D::value_type;
+
+    SendOperation(Driver& driver, const Address& peer, std::shared_ptr<const RequestTarget> target,
+                  D descriptor)
+        : driver_(&driver),
+          peer_(peer),
+          target_(std::move(target)),
+          descriptor_(std::move(descriptor)) {}
+    SendOperation(const SendOperation&) = delete;
+    SendOperation& operator=(const SendOperation&) = delete;
+
+    RequestOptions request_options() const override {
+        RequestOptions options;
+        descriptor_.configure(options);
+        return options;
+    }
+    void write_request(MessageWriter& writer) override {
+        if constexpr (!D::sets_uri)
+            if (target_) target_->write(writer, peer_);
+        descriptor_.write_options(writer);
+        descriptor_.write_payload(writer);
+    }
+    std::optional<Duration> keep_waiting_timeout() const override {
+        return descriptor_.keep_waiting_timeout();
+    }
+    Verdict on_response(const InboundContext* response, const Error* failure) override {
+        auto result = response != nullptr ? descriptor_.handle(InboundResult(*response))
+                                          : descriptor_.handle(InboundResult(Err{*failure}));
+        if (!result) {
+            failure_ = result.error();
+            return Verdict::done;
+        }
+        if (!result->is_done()) return result->verdict();
+        return emit(std::move(result->value()));
+    }
+
+    bool running() const noexcept { return running_; }
+    RequestId request() const noexcept { return request_; }
+    Driver& driver() const noexcept { return *driver_; }
+
+  protected:
+    ~SendOperation() = default;
+
+    /// A value the handler finished with: keep it, and say whether to go on.
+    virtual Verdict emit(value_type&& value) = 0;
+
+    /// Starts the send; false (with `failure_` set) when the Driver refused it.
+    bool begin() {
+        auto id = driver_->start(peer_, *this);
+        if (!id) {
+            failure_ = id.error();
+            return false;
+        }
+        request_ = *id;
+        running_ = true;
+        return true;
+    }
+    /// Stops a running send without calling it again.
+    void abandon() noexcept {
+        if (running_) driver_->abandon(request_);
+        running_ = false;
+    }
+    /// The error that ended the send: the handler's own, else the Driver's.
+    Error final_error(const std::optional<Error>& failure) const {
+        if (failure_) return *failure_;
+        return failure.value_or(Error::of(ErrorKind::cancelled));
+    }
+
+    Driver* driver_;
+    Address peer_;
+    std::shared_ptr<const RequestTarget> target_;
+    D descriptor_;
+    std::optional<Error> failure_;
+    RequestId request_{};
+    bool running_ = false;
+};
+
+/// `co_await remote.send(descriptor)`: the first value, or the Error.
+template <SendDescriptor D>
+class [[nodiscard]] SendAwaitable final : public SendOperation<D> {
+  public:
+    using value_type = typename D::value_type;
+    using SendOperation<D>::SendOperation;
+    /// An awaitable that fails at once (an invalid URI, an unknown host).
+    SendAwaitable(Driver& driver, D descriptor, const Error& error)
+        : SendOperation<D>(driver, Address{}, nullptr, std::move(descriptor)) {
+        this->failure_ = error;
+        result_.emplace(Err{error});
+    }
+    SendAwaitable(SendAwaitable&& other) noexcept(std::is_nothrow_move_constructible_v<D>)
+        : SendOperation<D>(*other.driver_, other.peer_, std::move(other.target_),
+                           std::move(other.descriptor_)) {
+        Expects(!other.running_);
+        this->failure_ = other.failure_;
+        if (other.result_) result_.emplace(std::move(*other.result_));
+    }
+    ~SendAwaitable() { this->abandon(); }
+
+    bool await_ready() const noexcept { return result_.has_value(); }
+    bool await_suspend(std::coroutine_handle<> waiter) {
+        waiter_ = waiter;
+        if (this->begin()) return true;
+        result_.emplace(Err{*this->failure_});
+        return false;
+    }
+    Result<value_type, Error> await_resume() { return std::move(*result_); }
+
+    void progressed() override {}
+    void finished(const std::optional<Error>& failure) override {
+        this->running_ = false;
+        if (!result_) result_.emplace(Err{this->final_error(failure)});
+        if (waiter_) std::exchange(waiter_, {}).resume();
+    }
+
+  private:
+    Verdict emit(value_type&& value) override {
+        result_.emplace(std::move(value));
+        return Verdict::done;
+    }
+
+    std::optional<Result<value_type, Error>> result_;
+    std::coroutine_handle<> waiter_{};
+};
+
+/// `co_await stream.next()` until it returns nullopt: every value the handler
+/// finished with (one per multicast responder or notification), then the error
+/// that ended the send unless it was the natural end (the multicast window or a
+/// wait for more responses running out). Values wait in the stream, at most
+/// `max_buffered`, until read; a full buffer ends the send with out_of_space.
+template <SendDescriptor D>
+class [[nodiscard]] SendStream final : public SendOperation<D> {
+  public:
+    using value_type = typename D::value_type;
+    using Item = Result<value_type, Error>;
+
+    SendStream(Driver& driver, const Address& peer, std::shared_ptr<const RequestTarget> target,
+               D descriptor, std::size_t max_buffered = 4096)
+        : SendOperation<D>(driver, peer, std::move(target), std::move(descriptor)),
+          max_buffered_(max_buffered) {}
+    SendStream(Driver& driver, D descriptor, const Error& error)
+        : SendOperation<D>(driver, Address{}, nullptr, std::move(descriptor)) {
+        items_.emplace_back(Err{error});
+        ended_ = true;
+    }
+    SendStream(SendStream&& other) noexcept(std::is_nothrow_move_constructible_v<D>)
+        : SendOperation<D>(*other.driver_, other.peer_, std::move(other.target_),
+                           std::move(other.descriptor_)),
+          items_(std::move(other.items_)),
+          max_buffered_(other.max_buffered_),
+          started_(other.started_),
+          ended_(other.ended_) {
+        Expects(!other.running_);
+    }
+    ~SendStream() { this->abandon(); }
+
+    /// Starts the send if needed; resumes with the next item, or nullopt at the end.
+    auto next() {
+        struct Awaiter {
+            SendStream& stream;
+            bool await_ready() {
+                stream.start();
+                return !stream.items_.empty() || stream.ended_;
+            }
+            void await_suspend(std::coroutine_handle<> waiter) noexcept { stream.waiter_ = waiter; }
+            std::optional<Item> await_resume() {
+                if (stream.items_.empty()) return std::nullopt;
+                Item item = std::move(stream.items_.front());
+                stream.items_.pop_front();
+                return item;
+            }
+        };
+        return Awaiter{*this};
+    }
+    /// Starts the send without waiting (next() does it too).
+    void start() {
+        if (started_) return;
+        started_ = true;
+        if (!this->begin()) {
+            items_.emplace_back(Err{*this->failure_});
+            ended_ = true;
+        }
+    }
+    bool ended() const noexcept { return ended_; }
+    std::size_t buffered() const noexcept { return items_.size(); }
+
+    void progressed() override { wake(); }
+    void finished(const std::optional<Error>& failure) override {
+        this->running_ = false;
+        ended_ = true;
+        if (failure || this->failure_) {
+            const Error error = this->final_error(failure);
+            if (!natural_end(error)) items_.emplace_back(Err{error});
+        }
+        wake();
+    }
+
+  private:
+    Verdict emit(value_type&& value) override {
+        if (items_.size() >= max_buffered_) {
+            this->failure_ = Error::of(ErrorKind::out_of_space);
+            return Verdict::done;
+        }
+        items_.emplace_back(std::move(value));
+        ++values_;
+        return D::many_responses ? Verdict::keep_waiting : Verdict::done;
+    }
+    /// A stream that already produced values ends quietly when no more come.
+    bool natural_end(const Error& error) const noexcept {
+        return values_ > 0 && D::many_responses && error.kind == ErrorKind::response_timeout;
+    }
+    void wake() {
+        if (waiter_ && (!items_.empty() || ended_)) std::exchange(waiter_, {}).resume();
+    }
+
+    std::deque<Item> items_;
+    std::size_t max_buffered_ = 4096;
+    std::size_t values_ = 0;
+    std::coroutine_handle<> waiter_{};
+    bool started_ = false;
+    bool ended_ = false;
+};
+
+/// Cancels a callback send: the callback then gets Error cancelled, once.
+class SendHandle {
+  public:
+    SendHandle() noexcept = default;
+    SendHandle(Driver& driver, RequestId request) noexcept : driver_(&driver), request_(request) {}
+    /// False when the send had already finished.
+    bool cancel() const { return driver_ != nullptr && driver_->cancel(request_); }
+    RequestId request() const noexcept { return request_; }
+
+  private:
+    Driver* driver_ = nullptr;
+    RequestId request_{};
+};
+
+/// send_with(): `callback(Result<T, Error>)` for every value (once, unless the
+/// descriptor has many responses) and for the error that ends the send, as in
+/// SendStream. Values are delivered after the Driver has acted on them, so the
+/// callback may send or cancel freely. Owns itself until finished.
+template <SendDescriptor D, class F>
+class CallbackSend final : public SendOperation<D> {
+  public:
+    using value_type = typename D::value_type;
+    using Item = Result<value_type, Error>;
+
+    static SendHandle launch(Driver& driver, const Address& peer,
+                             std::shared_ptr<const RequestTarget> target, D descriptor,
+                             F callback) {
+        auto* send = new CallbackSend(driver, peer, std::move(target), std::move(descriptor),
+                                      std::move(callback));
+        if (!send->begin()) {
+            const Error error = *send->failure_;
+            F f = std::move(send->callback_);
+            delete send;
+            f(Item(Err{error}));
+            return {};
+        }
+        return SendHandle(driver, send->request_);
+    }
+
+    void progressed() override {
+        if (!pending_) return;
+        Item item = std::move(*pending_);
+        pending_.reset();
+        callback_(std::move(item));
+    }
+    void finished(const std::optional<Error>& failure) override {
+        this->running_ = false;
+        std::unique_ptr<CallbackSend> self(this);
+        F callback = std::move(callback_);
+        if (pending_) callback(std::move(*pending_));
+        if (!failure && !this->failure_) return;
+        const Error error = this->final_error(failure);
+        // A send that already produced values ends quietly when no more come.
+        const bool natural =
+            values_ > 0 && D::many_responses && error.kind == ErrorKind::response_timeout;
+        if (!natural) callback(Item(Err{error}));
+    }
+
+  private:
+    CallbackSend(Driver& driver, const Address& peer, std::shared_ptr<const RequestTarget> target,
+                 D descriptor, F callback)
+        : SendOperation<D>(driver, peer, std::move(target), std::move(descriptor)),
+          callback_(std::move(callback)) {}
+
+    Verdict emit(value_type&& value) override {
+        ++values_;
+        pending_.emplace(std::move(value));
+        return D::many_responses ? Verdict::keep_waiting : Verdict::done;
+    }
+
+    F callback_;
+    std::optional<Item> pending_;
+    std::size_t values_ = 0;
+};
+
+}  // namespace coap

@@ -1,0 +1,65 @@
+// coap/transport.hpp — Transport: what a Driver needs from the network below
+// it (a simulated port now, UDP and DTLS sockets later): the time, datagrams
+// in and out, a way to wait, and name resolution. Owns no protocol logic.
+#pragma once
+
+#include "coap/address.hpp"
+#include "coap/endpoint.hpp"
+#include "coap/time.hpp"
+
+#include <gsl/span>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace coap {
+
+/// One datagram taken from a transport: `length` bytes at the start of the
+/// caller's buffer.
+struct Received {
+    Address peer;
+    std::size_t length = 0;
+    ArrivalInfo arrival{};
+};
+
+/// Something a transport can wake: a Driver. A transport that runs several of
+/// them in one thread (the simulated network) services each when a datagram
+/// arrives for it or its next_wakeup() passes, even while another one waits.
+class Serviceable {
+  public:
+    virtual void service() = 0;
+    virtual std::optional<Instant> next_wakeup() const = 0;
+
+  protected:
+    ~Serviceable() = default;
+};
+
+class Transport {
+  public:
+    virtual ~Transport() = default;
+
+    /// Monotonic time, in the Endpoint's unit.
+    virtual Instant now() const = 0;
+    /// The next received datagram copied into `buffer`, or nullopt when none is
+    /// waiting. A datagram longer than the buffer is dropped, not truncated.
+    virtual std::optional<Received> receive(gsl::span<std::byte> buffer) = 0;
+    /// Sends one datagram; false when the transport dropped it (the Endpoint's
+    /// retransmission covers that, as it covers loss).
+    virtual bool send(const Address& peer, gsl::span<const std::byte> datagram) = 0;
+    /// Blocks (a simulated transport advances its virtual time instead) until a
+    /// datagram may be waiting or `deadline` passes; nullopt: no deadline. False
+    /// when nothing can ever happen any more (a simulated network gone idle).
+    virtual bool wait(std::optional<Instant> deadline) = 0;
+    /// The address of `host` (an IP literal, or a name the transport knows) with
+    /// `port`; nullopt when it cannot be resolved.
+    virtual std::optional<Address> resolve(std::string_view host, std::uint16_t port) = 0;
+    /// The address this transport receives on.
+    virtual Address local_address() const = 0;
+    /// Registers (or, with nullptr, removes) the one Serviceable that owns this
+    /// transport; see Serviceable.
+    virtual void attach(Serviceable* owner) { (void)owner; }
+};
+
+}  // namespace coap

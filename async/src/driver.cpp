@@ -1,0 +1,306 @@
+// driver.cpp — Driver: the loop shape (receive, handle, time out, transmit,
+// dispatch events), the table of sends in progress, and request dispatch.
+#include "coap/driver.hpp"
+
+#include "coap/inbound_context.hpp"
+#include "coap/request_context.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <stdexcept>
+
+namespace coap {
+
+struct Driver::Slot {
+    RequestId id{};
+    PendingSend* send = nullptr;
+    Address peer{};
+    bool multicast = false;
+};
+
+namespace {
+
+// Large enough for any UDP payload: an oversized request still reaches the
+// Endpoint, which answers 4.13 instead of the transport dropping it unseen.
+constexpr std::size_t receive_buffer_size = 65535;
+
+}  // namespace
+
+Driver::Driver(Transport& transport, const EndpointConfig& config)
+    : transport_(transport), endpoint_(config) {
+    receive_buffer_.resize(receive_buffer_size);
+    transmit_buffer_.resize(endpoint_.config().capacities.max_message_size);
+    slots_.resize(endpoint_.config().capacities.exchanges);
+    transport_.attach(this);
+}
+
+Driver::~Driver() {
+    transport_.attach(nullptr);
+}
+
+void Driver::service() {
+    if (servicing_) {
+        service_again_ = true;
+        return;
+    }
+    servicing_ = true;
+    struct Reset {
+        bool& flag;
+        ~Reset() { flag = false; }
+    } reset{servicing_};
+    do {
+        service_again_ = false;
+        // One datagram at a time, each followed by its transmits and events, so
+        // that neither queue of the Endpoint overflows during a burst.
+        while (auto received = transport_.receive(receive_buffer_)) {
+            endpoint_.handle_datagram(transport_.now(), received->peer,
+                                      {receive_buffer_.data(), received->length},
+                                      received->arrival);
+            flush();
+            drain_events();
+        }
+        const Instant now = transport_.now();
+        if (const auto due = endpoint_.next_timeout(); due && *due <= now)
+            endpoint_.handle_timeout(now);
+        flush();
+        drain_events();
+        run_cancels();
+    } while (service_again_ || endpoint_.wants_poll() || !cancels_.empty());
+}
+
+void Driver::flush() {
+    while (const auto transmit = endpoint_.poll_transmit(transmit_buffer_))
+        transport_.send(transmit->peer, {transmit_buffer_.data(), transmit->length});
+}
+
+void Driver::drain_events() {
+    while (const auto event = endpoint_.poll_event()) {
+        dispatch(*event);
+        flush();
+    }
+}
+
+bool Driver::run_once() {
+    service();
+    return transport_.wait(next_wakeup());
+}
+
+bool Driver::run_until(const std::function<bool()>& done, std::optional<Instant> limit) {
+    for (;;) {
+        service();
+        if (done()) return true;
+        if (limit && transport_.now() >= *limit) return false;
+        std::optional<Instant> deadline = next_wakeup();
+        if (limit && (!deadline || *deadline > *limit)) deadline = limit;
+        if (!transport_.wait(deadline)) {
+            service();
+            return done();
+        }
+    }
+}
+
+void run_until(Driver& driver, const std::function<bool()>& done) {
+    if (!driver.run_until(done))
+        throw std::runtime_error(
+            "coap::run_until: nothing can happen any more, and the "
+            "awaited condition never held");
+}
+
+// ---- dispatch ----
+
+void Driver::dispatch(const Event& event) {
+    switch (event.kind) {
+        case EventKind::request_received:
+            on_request(event);
+            return;
+        case EventKind::response_received:
+        case EventKind::pong:
+        case EventKind::multicast_done:
+        case EventKind::exchange_failed:
+            on_client_event(event);
+            return;
+        case EventKind::response_failed:
+            // A separate response was never acknowledged: nothing to resume.
+            return;
+    }
+}
+
+void Driver::on_client_event(const Event& event) {
+    const auto index = endpoint_.index_of(event.request);
+    if (!index) return;
+    Slot& slot = slots_[*index];
+    if (slot.send == nullptr || slot.id != event.request) return;  // abandoned
+    PendingSend& send = *slot.send;
+    switch (event.kind) {
+        case EventKind::response_received:
+        case EventKind::pong: {
+            const InboundContext context(event.peer, event.message, slot.multicast);
+            const Verdict verdict = send.on_response(&context, nullptr);
+            act(*index, verdict, endpoint_.is_live(event.request), std::nullopt);
+            return;
+        }
+        case EventKind::multicast_done: {
+            const Error timeout = Error::of(ErrorKind::response_timeout);
+            act(*index, send.on_response(nullptr, &timeout), false, timeout);
+            return;
+        }
+        case EventKind::exchange_failed: {
+            const Error failure = Error::from_failure(event.reason);
+            act(*index, send.on_response(nullptr, &failure), false, failure);
+            return;
+        }
+        default:
+            return;
+    }
+}
+
+void Driver::act(std::size_t index, Verdict verdict, bool live,
+                 const std::optional<Error>& failure) {
+    Slot& slot = slots_[index];
+    PendingSend& send = *slot.send;
+    const RequestId id = slot.id;
+    switch (verdict) {
+        case Verdict::done:
+            if (live) (void)endpoint_.close(transport_.now(), id);
+            end(index, failure);
+            return;
+        case Verdict::send_next: {
+            if (live && !slot.multicast) {
+                const auto next = endpoint_.send_next(
+                    transport_.now(), id, send.request_options(),
+                    [&send](MessageWriter& writer) { send.write_request(writer); });
+                if (!next) {
+                    (void)endpoint_.close(transport_.now(), id);
+                    end(index, Error::from_local(next.error()));
+                    return;
+                }
+                send.progressed();
+                return;
+            }
+            // The exchange is over (or multicast): start again in a new one.
+            if (live) (void)endpoint_.close(transport_.now(), id);
+            const Address peer = slot.peer;
+            slot.send = nullptr;
+            const auto restarted = start(peer, send);
+            if (!restarted) {
+                send.finished(restarted.error());
+                return;
+            }
+            send.progressed();
+            return;
+        }
+        case Verdict::keep_waiting:
+            if (!live) {
+                end(index, failure.value_or(Error::of(ErrorKind::response_timeout)));
+                return;
+            }
+            if (!slot.multicast) {
+                const Duration timeout = send.keep_waiting_timeout().value_or(
+                    endpoint_.config().effective_non_response_timeout());
+                (void)endpoint_.listen(transport_.now(), id, timeout);
+            }
+            send.progressed();
+            return;
+    }
+}
+
+void Driver::end(std::size_t index, const std::optional<Error>& failure) {
+    PendingSend* send = slots_[index].send;
+    slots_[index].send = nullptr;
+    if (send != nullptr) send->finished(failure);
+}
+
+// ---- sending ----
+
+Result<RequestId, Error> Driver::start(const Address& peer, PendingSend& send) {
+    RequestOptions options = send.request_options();
+    options.hold = true;
+    const Instant now = transport_.now();
+    const bool ping = options.method.is_empty();
+    auto id = ping ? endpoint_.ping(now, peer)
+                   : endpoint_.send_request(now, peer, options, [&send](MessageWriter& writer) {
+                         send.write_request(writer);
+                     });
+    if (!id) return Err{Error::from_local(id.error())};
+    const auto index = endpoint_.index_of(*id);
+    Expects(index.has_value());
+    slots_[*index] = Slot{*id, &send, peer, options.multicast || peer.is_multicast()};
+    if (!servicing_) flush();
+    return *id;
+}
+
+void Driver::abandon(RequestId request) {
+    const auto index = endpoint_.index_of(request);
+    if (!index) return;
+    Slot& slot = slots_[*index];
+    if (slot.id != request || slot.send == nullptr) return;
+    slot.send = nullptr;
+    if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
+    if (!servicing_) flush();
+}
+
+bool Driver::cancel(RequestId request) {
+    const auto index = endpoint_.index_of(request);
+    if (!index || slots_[*index].id != request || slots_[*index].send == nullptr) return false;
+    if (servicing_) {
+        cancels_.push_back(request);
+        service_again_ = true;
+        return true;
+    }
+    if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
+    end(*index, Error::of(ErrorKind::cancelled));
+    flush();
+    return true;
+}
+
+void Driver::run_cancels() {
+    while (!cancels_.empty()) {
+        const RequestId request = cancels_.back();
+        cancels_.pop_back();
+        const auto index = endpoint_.index_of(request);
+        if (!index || slots_[*index].id != request || slots_[*index].send == nullptr) continue;
+        if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
+        end(*index, Error::of(ErrorKind::cancelled));
+        flush();
+    }
+}
+
+std::size_t Driver::pending_sends() const noexcept {
+    return static_cast<std::size_t>(std::count_if(
+        slots_.begin(), slots_.end(), [](const Slot& slot) { return slot.send != nullptr; }));
+}
+
+// ---- serving ----
+
+void Driver::set_request_handler(std::function<void(RequestContext&)> handler) {
+    request_handler_ = std::move(handler);
+}
+
+void Driver::on_request(const Event& event) {
+    RequestContext context(*this, event);
+    if (!request_handler_) {
+        (void)context.respond(codes::not_found);
+        return;
+    }
+    try {
+        request_handler_(context);
+    } catch (const std::exception&) {
+        // A failing handler costs its request a 5.00, not the whole loop.
+        if (!context.answered() && !context.deferred())
+            (void)context.respond(codes::internal_server_error);
+    }
+    context.finish();
+}
+
+Result<Done, LocalError> Driver::respond(ResponderId responder, const ResponseOptions& options,
+                                         MessageBuilder build) {
+    auto result = endpoint_.respond(transport_.now(), responder, options, build);
+    if (!servicing_) flush();
+    return result;
+}
+
+void Driver::release(ResponderId responder) {
+    (void)endpoint_.release(responder);
+}
+
+}  // namespace coap

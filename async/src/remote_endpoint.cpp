@@ -1,0 +1,74 @@
+// remote_endpoint.cpp — RemoteEndpoint: URI resolution and Uri-* options, and
+// Driver::remote_endpoint (URI → address through the Transport).
+#include "coap/remote_endpoint.hpp"
+
+#include "coap/coap_uri.hpp"
+#include "coap/uri.hpp"
+
+#include <array>
+
+namespace coap {
+
+void RequestTarget::write(MessageWriter& writer, const Address& destination) const {
+    const auto parsed = CoapUri::parse(uri);
+    if (!parsed) return;
+    const bool host = write_host;
+    auto sink = [&writer, host](OptionNumber number, Bytes value) {
+        if (number == OptionNumber::uri_host && !host) return;
+        writer.option(number, value);
+    };
+    (void)decompose_uri(*parsed, sink, DecomposeOptions{.destination_port = destination.port()});
+}
+
+RemoteEndpoint::RemoteEndpoint(Driver& driver, const Address& address, std::string uri)
+    : driver_(&driver),
+      address_(address),
+      target_(std::make_shared<const RequestTarget>(RequestTarget{std::move(uri), true})) {}
+
+Result<std::shared_ptr<const RequestTarget>, Error> RemoteEndpoint::resolve(
+    std::string_view reference) const {
+    const auto base = UriRef::parse(target_->uri);
+    const auto ref = UriRef::parse(reference);
+    if (!base || !ref) return Err{Error::of(ErrorKind::invalid_argument)};
+    std::array<char, 2048> out{};
+    const auto length = coap::resolve(*base, *ref, out);
+    if (!length) return Err{Error::of(ErrorKind::invalid_argument)};
+    std::string resolved(out.data(), *length);
+    const auto before = CoapUri::parse(target_->uri);
+    const auto after = CoapUri::parse(resolved);
+    // A reference may change the path and query, never the peer.
+    if (!before || !after || after->scheme() != before->scheme() ||
+        after->host() != before->host() || after->port() != before->port())
+        return Err{Error::of(ErrorKind::invalid_argument)};
+    return std::make_shared<const RequestTarget>(
+        RequestTarget{std::move(resolved), target_->write_host});
+}
+
+Result<RemoteEndpoint, Error> RemoteEndpoint::clone_using_rel_ref(
+    std::string_view reference) const {
+    auto target = resolve(reference);
+    if (!target) return Err{target.error()};
+    RemoteEndpoint clone = *this;
+    clone.target_ = std::move(*target);
+    return clone;
+}
+
+RemoteEndpoint& RemoteEndpoint::remove_host_option() {
+    target_ = std::make_shared<const RequestTarget>(RequestTarget{target_->uri, false});
+    return *this;
+}
+
+Result<RemoteEndpoint, Error> Driver::remote_endpoint(std::string_view uri) {
+    const auto parsed = CoapUri::parse(uri);
+    if (!parsed) return Err{Error::of(ErrorKind::invalid_argument)};
+    if (parsed->scheme() != CoapScheme::coap && parsed->scheme() != CoapScheme::coaps)
+        return Err{Error::of(ErrorKind::invalid_argument)};
+    std::string host(parsed->host());
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    const auto address = transport_.resolve(host, parsed->port());
+    if (!address) return Err{Error::of(ErrorKind::host_not_found)};
+    return RemoteEndpoint(*this, *address, std::string(uri));
+}
+
+}  // namespace coap

@@ -1,0 +1,71 @@
+// answer.cpp — answering a received request through the Driver: No-Response
+// suppression, answering nothing, and bodies sent in Block2 blocks.
+#include "coap/answer.hpp"
+
+#include "coap/driver.hpp"
+
+#include <vector>
+
+namespace coap {
+namespace {
+
+// Sends what the Endpoint queued, as the Driver does after each of its own
+// calls: the Driver offers no flush, and running a pass of its loop here could
+// run request handlers from inside this call. Inside the loop this only sends
+// early what the Driver would send right after the handler.
+void send_queued(Driver& driver) {
+    Endpoint& endpoint = driver.endpoint();
+    std::vector<std::byte> buffer(endpoint.config().capacities.max_message_size);
+    while (const auto transmit = endpoint.poll_transmit(buffer))
+        (void)driver.transport().send(transmit->peer, {buffer.data(), transmit->length});
+}
+
+}  // namespace
+
+AnswerRules AnswerRules::of(const Event& event) noexcept {
+    AnswerRules rules;
+    rules.responder = event.responder;
+    rules.confirmable = event.message.type() == MessageType::confirmable;
+    rules.multicast = event.multicast;
+    rules.no_response = event.message.no_response().value_or(0);
+    rules.block2 = event.message.block2();
+    rules.size2_requested = event.message.has_option(OptionNumber::size2);
+    return rules;
+}
+
+Result<Done, LocalError> answer(Driver& driver, const AnswerRules& rules,
+                                const ResponseOptions& options, MessageBuilder build) {
+    if (rules.suppresses(options.code)) return answer_nothing(driver, rules);
+    return driver.respond(rules.responder, options, build);
+}
+
+Result<Done, LocalError> answer_nothing(Driver& driver, const AnswerRules& rules) {
+    if (rules.confirmable && !rules.multicast) {
+        // Does nothing when the Endpoint already sent the empty ACK.
+        const auto acknowledged = driver.endpoint().acknowledge(driver.now(), rules.responder);
+        if (!acknowledged) return acknowledged;
+        send_queued(driver);
+    }
+    driver.release(rules.responder);
+    return Done{};
+}
+
+Result<Done, LocalError> answer_body(Driver& driver, const AnswerRules& rules,
+                                     const ResponseOptions& options,
+                                     gsl::span<const std::byte> body,
+                                     const BodyOptions& body_options) {
+    const std::uint8_t max_szx = max_block_szx(
+        body_options.max_block_size, driver.endpoint().config().capacities.max_message_size);
+    const auto slice = slice_body(body.size(), rules.block2, max_szx);
+    if (!slice) {
+        ResponseOptions bad = options;
+        bad.code = codes::bad_option;
+        return answer(driver, rules, bad,
+                      [](MessageWriter& writer) { writer.payload("block out of range"); });
+    }
+    return answer(driver, rules, options, [&](MessageWriter& writer) {
+        write_body_slice(writer, body, *slice, body_options, rules.size2_requested);
+    });
+}
+
+}  // namespace coap

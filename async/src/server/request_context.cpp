@@ -1,0 +1,124 @@
+// request_context.cpp — RequestContext: the request's facts, answering it at
+// once, deferring it, and the 5.00 fallback.
+#include "coap/request_context.hpp"
+
+#include "coap/driver.hpp"
+#include "coap/pending_response.hpp"
+
+namespace coap {
+namespace {
+
+std::vector<std::string_view> values_of(OptionRange options) {
+    std::vector<std::string_view> values;
+    for (const OptionView& option : options)
+        values.push_back(option.as_string());
+    return values;
+}
+
+gsl::span<const std::byte> bytes_of(std::string_view text) noexcept {
+    return gsl::as_bytes(gsl::span<const char>(text.data(), text.size()));
+}
+
+std::string joined(gsl::span<const std::string_view> segments, bool leading_slash) {
+    std::string text;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        if (leading_slash || i > 0) text += '/';
+        text += segments[i];
+    }
+    return text;
+}
+
+}  // namespace
+
+RequestContext::RequestContext(Driver& driver, const Event& event)
+    : driver_(&driver),
+      peer_(event.peer),
+      message_(event.message),
+      rules_(AnswerRules::of(event)),
+      path_(values_of(event.message.uri_path())),
+      queries_(values_of(event.message.uri_query())) {}
+
+Instant RequestContext::now() const {
+    return driver_->now();
+}
+
+std::string RequestContext::path_string() const {
+    return path_.empty() ? std::string("/") : joined(path_, true);
+}
+
+std::optional<std::string_view> RequestContext::query(std::string_view name) const noexcept {
+    for (const std::string_view item : queries_) {
+        const std::size_t equals = item.find('=');
+        if (item.substr(0, equals) != name) continue;
+        return equals == std::string_view::npos ? std::string_view{} : item.substr(equals + 1);
+    }
+    return std::nullopt;
+}
+
+std::string RequestContext::rest_path() const {
+    return joined(route_.rest, false);
+}
+
+template <class Send>
+Result<Done, LocalError> RequestContext::settle(Send&& send) {
+    if (answered_ || deferred_) return Err{LocalError::already_answered};
+    auto result = send();
+    // stale_handle: the Endpoint has let the request go; nothing is left to answer.
+    if (result || result.error() == LocalError::stale_handle ||
+        result.error() == LocalError::already_answered)
+        answered_ = true;
+    return result;
+}
+
+Result<Done, LocalError> RequestContext::respond(Code code, MessageBuilder build) {
+    return settle([&] { return answer(*driver_, rules_, ResponseOptions{code}, build); });
+}
+
+Result<Done, LocalError> RequestContext::respond(Code code) {
+    return respond(code, [](MessageWriter&) {});
+}
+
+Result<Done, LocalError> RequestContext::respond(Code code, std::string_view payload,
+                                                 std::optional<std::uint16_t> content_format) {
+    return respond(code, [&](MessageWriter& writer) {
+        if (content_format) writer.option_uint(OptionNumber::content_format, *content_format);
+        writer.payload(payload);
+    });
+}
+
+Result<Done, LocalError> RequestContext::respond_body(Code code, gsl::span<const std::byte> body,
+                                                      const BodyOptions& options) {
+    return settle(
+        [&] { return answer_body(*driver_, rules_, ResponseOptions{code}, body, options); });
+}
+
+Result<Done, LocalError> RequestContext::respond_body(Code code, std::string_view body,
+                                                      const BodyOptions& options) {
+    return respond_body(code, bytes_of(body), options);
+}
+
+Result<Done, LocalError> RequestContext::ignore() {
+    return settle([&] { return answer_nothing(*driver_, rules_); });
+}
+
+PendingResponse RequestContext::defer() {
+    if (answered_ || deferred_) {
+        PendingResponse spent;
+        spent.answered_ = true;  // responding gives already_answered
+        return spent;
+    }
+    deferred_ = true;
+    return PendingResponse(*driver_, rules_, peer_);
+}
+
+void RequestContext::finish() {
+    if (answered_ || deferred_) return;
+    (void)respond(codes::internal_server_error);
+    if (!answered_) {
+        // Even 5.00 could not be sent (a full transmit queue): let the request go.
+        driver_->release(rules_.responder);
+        answered_ = true;
+    }
+}
+
+}  // namespace coap

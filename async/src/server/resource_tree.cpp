@@ -1,0 +1,90 @@
+// resource_tree.cpp — ResourceTree: registration, routing to the most specific
+// resource, and dispatch by method (4.04, 4.05).
+#include "coap/resource_tree.hpp"
+
+#include "coap/driver.hpp"
+#include "coap/request_context.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace coap {
+
+ResourceTree::ResourceTree() {
+    add(well_known_core).hidden().get([this](RequestContext& context) {
+        serve_discovery(context);
+    });
+}
+
+Resource& ResourceTree::add(std::string_view pattern) {
+    auto parsed = RoutePattern::parse(pattern);
+    if (!parsed) {
+        throw std::invalid_argument("coap::ResourceTree: bad route pattern \"" +
+                                    std::string(pattern) +
+                                    "\": " + std::string(describe(parsed.error())));
+    }
+    const std::string shape = parsed->shape();
+    for (const auto& resource : resources_) {
+        if (resource->pattern().shape() != shape) continue;
+        if (resource->pattern().text() == parsed->text()) return *resource;
+        throw std::invalid_argument("coap::ResourceTree: route \"" + std::string(pattern) +
+                                    "\" matches the same paths as \"" + resource->pattern().text() +
+                                    "\"");
+    }
+    resources_.push_back(std::make_unique<Resource>(std::move(*parsed)));
+    return *resources_.back();
+}
+
+Resource* ResourceTree::find(std::string_view pattern) noexcept {
+    for (const auto& resource : resources_) {
+        if (resource->pattern().text() == pattern) return resource.get();
+    }
+    return nullptr;
+}
+
+bool ResourceTree::remove(std::string_view pattern) {
+    for (auto it = resources_.begin(); it != resources_.end(); ++it) {
+        if ((*it)->pattern().text() != pattern) continue;
+        resources_.erase(it);
+        return true;
+    }
+    return false;
+}
+
+std::optional<Route> ResourceTree::route(gsl::span<const std::string_view> path) const noexcept {
+    std::optional<Route> best;
+    RouteMatch match;
+    for (const auto& resource : resources_) {
+        if (!resource->pattern().match(path, match)) continue;
+        if (best &&
+            RoutePattern::compare_specificity(resource->pattern(), best->resource->pattern()) >= 0)
+            continue;
+        best = Route{resource.get(), match};
+    }
+    return best;
+}
+
+void ResourceTree::handle(RequestContext& context) const {
+    const auto found = route(context.path());
+    if (!found) {
+        (void)context.respond(codes::not_found);
+        return;
+    }
+    context.set_route(found->match);
+    const RequestHandler* handler = found->resource->handler_for(context.method());
+    if (handler == nullptr) {
+        (void)context.respond(codes::method_not_allowed);
+        return;
+    }
+    (*handler)(context);
+}
+
+RequestHandler ResourceTree::handler() const {
+    return [this](RequestContext& context) { handle(context); };
+}
+
+void ResourceTree::serve(Driver& driver) const {
+    driver.set_request_handler(handler());
+}
+
+}  // namespace coap
