@@ -65,6 +65,7 @@ void Driver::service() {
         flush();
         drain_events();
         run_cancels();
+        run_timers();
     } while (service_again_ || endpoint_.wants_poll() || !cancels_.empty());
 }
 
@@ -104,6 +105,36 @@ void run_until(Driver& driver, const std::function<bool()>& done) {
         throw std::runtime_error(
             "coap::run_until: nothing can happen any more, and the "
             "awaited condition never held");
+}
+
+// ---- timers ----
+
+std::optional<Instant> Driver::next_wakeup() const {
+    auto wakeup = endpoint_.next_timeout();
+    if (!timers_.empty() && (!wakeup || timers_.begin()->first.at < *wakeup))
+        wakeup = timers_.begin()->first.at;
+    return wakeup;
+}
+
+Driver::TimerId Driver::schedule(Instant at, std::function<void()> callback) {
+    const TimerId id{at, ++timer_sequence_};
+    timers_.emplace(id, std::move(callback));
+    return id;
+}
+
+bool Driver::cancel_timer(TimerId timer) {
+    return timers_.erase(timer) != 0;
+}
+
+void Driver::run_timers() {
+    const Instant now = transport_.now();
+    while (!timers_.empty() && timers_.begin()->first.at <= now) {
+        auto callback = std::move(timers_.begin()->second);
+        timers_.erase(timers_.begin());
+        callback();
+        flush();
+        service_again_ = true;  // the callback may have called the API
+    }
 }
 
 // ---- dispatch ----
@@ -295,6 +326,12 @@ void Driver::on_request(const Event& event) {
 Result<Done, LocalError> Driver::respond(ResponderId responder, const ResponseOptions& options,
                                          MessageBuilder build) {
     auto result = endpoint_.respond(transport_.now(), responder, options, build);
+    if (!servicing_) flush();
+    return result;
+}
+
+Result<Done, LocalError> Driver::acknowledge(ResponderId responder) {
+    auto result = endpoint_.acknowledge(transport_.now(), responder);
     if (!servicing_) flush();
     return result;
 }

@@ -57,6 +57,11 @@ void Harness::send_next() {
     const std::uint32_t id = draw_request_id(n);
     Body body;
     const coap::RequestOptions options = draw_request_options(body);
+    const std::size_t leak_limit = 7 - n.endpoint.config().capacities.exchanges;
+    if (!send_next_reindexes_message_id && n.sent_next >= leak_limit) {
+        TRACE("node %zu: send_next %x skipped (message-ID index leak)\n", n.self, id);
+        return;
+    }
     const auto stats = n.endpoint.stats();
     const auto result = n.endpoint.send_next(now_, RequestId{id}, options,
                                              [&](MessageWriter& w) { body.write(w); });
@@ -80,7 +85,7 @@ void Harness::send_next() {
         return;
     }
     if (!result && result.error() == LocalError::invalid_request) {
-        // Still in flight (queued, or a CON not yet acknowledged): never once open.
+        // Still in flight (queued, or a CON not yet acknowledged): not known open.
         FUZZ_REQUIRE(!live.open);
         return;
     }
@@ -93,6 +98,7 @@ void Harness::send_next() {
     FUZZ_REQUIRE(n.endpoint.stats().exchanges_in_use == stats.exchanges_in_use);
     FUZZ_REQUIRE(n.endpoint.stats().queued_events == stats.queued_events);
     if (!result) return;
+    ++n.sent_next;
     // Re-armed: responses queued until now belong to what came before.
     live.open = false;
     live.listening = false;

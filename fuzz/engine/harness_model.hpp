@@ -70,6 +70,7 @@ struct Node {
     /// Closed RequestIds: events numbered below the value were queued before close().
     std::map<std::uint32_t, std::uint64_t> closed;
     std::uint64_t events_polled = 0;            ///< the number of the next event polled
+    std::size_t sent_next = 0;                  ///< successful send_next calls
     std::vector<std::uint32_t> finished;        ///< recent ended RequestIds
     std::vector<Responder> responders;          ///< recent request_received
     std::set<std::uint32_t> responder_ids;      ///< every ResponderId ever reported

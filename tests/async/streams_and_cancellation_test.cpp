@@ -126,6 +126,62 @@ TEST(Streams, MulticastCallbackGetsEveryResponder) {
     EXPECT_EQ(errors, 0u);
 }
 
+TEST(Streams, AMemberErrorIsAnItemAndTheMulticastStreamGoesOn) {
+    Group g(2);
+    g.pair.net.set_default_link(sim::LinkConditions{.delay = milliseconds(10)});
+    // A third device (not cobalt) answers the group request with a NON 4.04.
+    const Address odd = Address::ipv4({10, 0, 1, 50}, 5683);
+    const auto odd_node = g.pair.net.add_endpoint(odd);
+    auto task = collect(g.pair.remote("coap://224.0.1.187/x"));
+    task.start();
+    g.pair.net.run_for(milliseconds(20));
+    std::vector<std::byte> token;
+    for (const auto& record : g.pair.net.trace().records())
+        if (record.kind == sim::TraceKind::sent && record.from == g.pair.client_node) {
+            const auto request = MessageView::parse(record.bytes);
+            token.assign(request->token().begin(), request->token().end());
+        }
+    ASSERT_FALSE(token.empty());
+    std::vector<std::byte> error(64);
+    MessageWriter writer(error, MessageType::non_confirmable, codes::not_found, 0x4242, token);
+    error.resize(*writer.finish());
+    g.pair.net.inject(odd_node, AsyncPair::client_address(), error);
+    ASSERT_TRUE(g.pair.run(task));
+    const auto items = task.result();
+    ASSERT_EQ(items.size(), 3u);
+    std::size_t values = 0;
+    std::size_t errors = 0;
+    for (const auto& item : items) {
+        if (item.ok()) {
+            ++values;
+        } else {
+            ++errors;
+            EXPECT_EQ(item.error().kind, ErrorKind::resource_not_found);
+        }
+    }
+    EXPECT_EQ(values, 2u);
+    EXPECT_EQ(errors, 1u);
+}
+
+TEST(Streams, AMulticastStreamNobodyAnswersEndsQuietly) {
+    AsyncPair pair;
+    auto task = collect(pair.remote("coap://224.0.1.187/x"));
+    ASSERT_TRUE(pair.run(task));
+    EXPECT_TRUE(task.result().empty());
+}
+
+TEST(Streams, RunUntilAcceptsAnAwaitableDirectly) {
+    AsyncPair pair;
+    auto remote = pair.remote("coap://10.0.0.2/direct");
+    const auto result = run_until(pair.client, remote.send(Request::get().emit_msg_code()));
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(*result, codes::content);
+    auto named = Request::get().emit_successful_response();  // a named descriptor, copied
+    const auto again = run_until(pair.client, remote.send(named));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->payload_text(), "/direct");
+}
+
 TEST(Streams, AUnicastStreamEndsAfterItsResponse) {
     AsyncPair pair;
     auto task = [](RemoteEndpoint r) -> Task<std::vector<std::string>> {

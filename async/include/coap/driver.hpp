@@ -13,7 +13,10 @@
 #include "coap/error.hpp"
 #include "coap/transport.hpp"
 
+#include <coroutine>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -74,13 +77,48 @@ class Driver final : private Serviceable {
     // ---- the loop ----
     /// One turn of the loop without waiting; re-entrant calls only ask for another pass.
     void service() override;
-    /// When service() must run next without input; nullopt: only on input.
-    std::optional<Instant> next_wakeup() const override { return endpoint_.next_timeout(); }
+    /// When service() must run next without input (the Endpoint's next timeout or
+    /// the first application timer); nullopt: only on input.
+    std::optional<Instant> next_wakeup() const override;
     /// service(), then wait for input or the next timeout. False when nothing can
     /// ever happen any more.
     bool run_once();
     /// Runs until `done()` holds (true), nothing can happen, or `limit` passes (false).
     bool run_until(const std::function<bool()>& done, std::optional<Instant> limit = {});
+
+    // ---- timers (for applications: answer later, poll, back off) ----
+    struct TimerId {
+        Instant at{};
+        std::uint64_t sequence = 0;
+        friend auto operator<=>(const TimerId&, const TimerId&) = default;
+    };
+    /// Calls `callback` from service() once `at` has come (in the transport's
+    /// time: virtual on the simulated network). Timers due at once run in order.
+    TimerId schedule(Instant at, std::function<void()> callback);
+    /// Stops a timer that has not fired; false when it already fired or was cancelled.
+    bool cancel_timer(TimerId timer);
+    /// `co_await driver.sleep_until(at)` / `sleep_for(d)`: resumes from service()
+    /// once the time has come. Destroying the waiting coroutine cancels the timer.
+    auto sleep_until(Instant at) {
+        struct Sleep {
+            Driver& driver;
+            Instant at;
+            std::optional<TimerId> timer{};
+            bool await_ready() const { return at <= driver.now(); }
+            void await_suspend(std::coroutine_handle<> waiter) {
+                timer = driver.schedule(at, [this, waiter] {
+                    timer.reset();
+                    waiter.resume();
+                });
+            }
+            void await_resume() const noexcept {}
+            ~Sleep() {
+                if (timer) driver.cancel_timer(*timer);
+            }
+        };
+        return Sleep{*this, at};
+    }
+    auto sleep_for(Duration duration) { return sleep_until(now() + duration); }
 
     // ---- serving ----
     /// Called for every request received; answer through the context, at once
@@ -90,6 +128,9 @@ class Driver final : private Serviceable {
     /// Answers a received request now (used by RequestContext and PendingResponse).
     Result<Done, LocalError> respond(ResponderId responder, const ResponseOptions& options,
                                      MessageBuilder build);
+    /// Sends the empty ACK of a received CON request now (a separate response or
+    /// nothing follows).
+    Result<Done, LocalError> acknowledge(ResponderId responder);
     /// Forgets a received request without answering it.
     void release(ResponderId responder);
 
@@ -120,6 +161,7 @@ class Driver final : private Serviceable {
     void act(std::size_t index, Verdict verdict, bool live, const std::optional<Error>& failure);
     void end(std::size_t index, const std::optional<Error>& failure);
     void run_cancels();
+    void run_timers();
 
     Transport& transport_;
     Endpoint endpoint_;
@@ -127,6 +169,8 @@ class Driver final : private Serviceable {
     std::vector<std::byte> transmit_buffer_;
     std::vector<Slot> slots_;
     std::vector<RequestId> cancels_;
+    std::map<TimerId, std::function<void()>> timers_;
+    std::uint64_t timer_sequence_ = 0;
     std::function<void(RequestContext&)> request_handler_;
     bool servicing_ = false;
     bool service_again_ = false;

@@ -34,25 +34,28 @@ class RemoteEndpoint {
     RemoteEndpoint& remove_host_option();
 
     /// `co_await remote.send(descriptor)` → Result<T, Error>.
-    template <SendDescriptor D>
-    SendAwaitable<std::decay_t<D>> send(D&& descriptor) const {
-        return {*driver_, address_, target_, std::forward<D>(descriptor)};
-    }
+    template <class D>
+    requires SendDescriptor<std::remove_cvref_t<D>> SendAwaitable<std::decay_t<D>> send(
+        D&& descriptor)
+    const { return {*driver_, address_, target_, std::forward<D>(descriptor)}; }
     /// send() to `reference` resolved against this URI.
-    template <SendDescriptor D>
-    SendAwaitable<std::decay_t<D>> send_to(std::string_view reference, D&& descriptor) const {
+    template <class D>
+    requires SendDescriptor<std::remove_cvref_t<D>> SendAwaitable<std::decay_t<D>> send_to(
+        std::string_view reference, D&& descriptor)
+    const {
         auto target = resolve(reference);
         if (!target) return {*driver_, std::forward<D>(descriptor), target.error()};
         return {*driver_, address_, std::move(*target), std::forward<D>(descriptor)};
     }
     /// Every value (multicast responders, notifications) through `co_await stream.next()`.
-    template <SendDescriptor D>
-    SendStream<std::decay_t<D>> send_as_stream(D&& descriptor) const {
-        return {*driver_, address_, target_, std::forward<D>(descriptor)};
-    }
+    template <class D>
+    requires SendDescriptor<std::remove_cvref_t<D>> SendStream<std::decay_t<D>> send_as_stream(
+        D&& descriptor)
+    const { return {*driver_, address_, target_, std::forward<D>(descriptor)}; }
     /// `callback(Result<T, Error>)` for the outcome; the handle cancels.
-    template <SendDescriptor D, class F>
-    SendHandle send_with(D&& descriptor, F callback) const {
+    template <class D, class F>
+    requires SendDescriptor<std::remove_cvref_t<D>> SendHandle send_with(D&& descriptor, F callback)
+    const {
         return CallbackSend<std::decay_t<D>, F>::launch(
             *driver_, address_, target_, std::forward<D>(descriptor), std::move(callback));
     }

@@ -16,6 +16,7 @@
 
 #include <gsl/span>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +27,22 @@ namespace coap {
 
 class Driver;
 class PendingResponse;
+
+/// The values of a repeatable option (Uri-Path, Uri-Query) as views into the
+/// message: inline up to 16, so that an ordinary request allocates nothing.
+class OptionValues {
+  public:
+    explicit OptionValues(OptionRange options);
+    gsl::span<const std::string_view> span() const noexcept {
+        if (!overflow_.empty()) return overflow_;
+        return {inline_.data(), size_};
+    }
+
+  private:
+    std::array<std::string_view, 16> inline_{};
+    std::size_t size_ = 0;
+    std::vector<std::string_view> overflow_;
+};
 
 class RequestContext {
   public:
@@ -50,11 +67,11 @@ class RequestContext {
 
     // ---- path and query ----
     /// The Uri-Path segments (none for "/").
-    gsl::span<const std::string_view> path() const noexcept { return path_; }
+    gsl::span<const std::string_view> path() const noexcept { return path_.span(); }
     /// The path as "/a/b" (segments as carried, not percent-encoded).
     std::string path_string() const;
     /// Every Uri-Query option value.
-    gsl::span<const std::string_view> queries() const noexcept { return queries_; }
+    gsl::span<const std::string_view> queries() const noexcept { return queries_.span(); }
     /// The value of the first "name=value" query ("" for a bare "name");
     /// nullopt when no query has that name.
     std::optional<std::string_view> query(std::string_view name) const noexcept;
@@ -112,8 +129,8 @@ class RequestContext {
     Address peer_;
     MessageView message_;
     AnswerRules rules_;
-    std::vector<std::string_view> path_;
-    std::vector<std::string_view> queries_;
+    OptionValues path_;
+    OptionValues queries_;
     RouteMatch route_{};
     bool answered_ = false;
     bool deferred_ = false;

@@ -54,6 +54,10 @@ class SendOperation : public PendingSend {
         auto result = response != nullptr ? descriptor_.handle(InboundResult(*response))
                                           : descriptor_.handle(InboundResult(Err{*failure}));
         if (!result) {
+            // §8.2: one member's error response is that member's answer, not the
+            // end of a multicast request; the others may still answer.
+            if constexpr (D::is_multicast)
+                if (response != nullptr) return member_error(result.error());
             failure_ = result.error();
             return Verdict::done;
         }
@@ -70,6 +74,8 @@ class SendOperation : public PendingSend {
 
     /// A value the handler finished with: keep it, and say whether to go on.
     virtual Verdict emit(value_type&& value) = 0;
+    /// One multicast member's response the handler turned into an error.
+    virtual Verdict member_error(const Error& error) = 0;
 
     /// Starts the send; false (with `failure_` set) when the Driver refused it.
     bool begin() {
@@ -144,15 +150,21 @@ class [[nodiscard]] SendAwaitable final : public SendOperation<D> {
         result_.emplace(std::move(value));
         return Verdict::done;
     }
+    /// The first value wins; a member's error is the outcome only if none comes.
+    Verdict member_error(const Error& error) override {
+        if (!this->failure_) this->failure_ = error;
+        return Verdict::keep_waiting;
+    }
 
     std::optional<Result<value_type, Error>> result_;
     std::coroutine_handle<> waiter_{};
 };
 
 /// `co_await stream.next()` until it returns nullopt: every value the handler
-/// finished with (one per multicast responder or notification), then the error
-/// that ended the send unless it was the natural end (the multicast window or a
-/// wait for more responses running out). Values wait in the stream, at most
+/// finished with (one per multicast responder or notification; a member's
+/// error response is an error item and the stream goes on), then the error that
+/// ended the send unless it was the natural end of many responses (the
+/// multicast window closing, or a wait for more running out). Values wait in the stream, at most
 /// `max_buffered`, until read; a full buffer ends the send with out_of_space.
 template <SendDescriptor D>
 class [[nodiscard]] SendStream final : public SendOperation<D> {
@@ -228,12 +240,20 @@ class [[nodiscard]] SendStream final : public SendOperation<D> {
             return Verdict::done;
         }
         items_.emplace_back(std::move(value));
-        ++values_;
         return D::many_responses ? Verdict::keep_waiting : Verdict::done;
     }
-    /// A stream that already produced values ends quietly when no more come.
+    Verdict member_error(const Error& error) override {
+        if (items_.size() >= max_buffered_) {
+            this->failure_ = Error::of(ErrorKind::out_of_space);
+            return Verdict::done;
+        }
+        items_.emplace_back(Err{error});
+        return Verdict::keep_waiting;
+    }
+    /// A stream of many responses (multicast, observe) ends quietly when no more
+    /// come, as async-coap's streams do; a single-response stream reports it.
     bool natural_end(const Error& error) const noexcept {
-        return values_ > 0 && D::many_responses && error.kind == ErrorKind::response_timeout;
+        return D::many_responses && error.kind == ErrorKind::response_timeout;
     }
     void wake() {
         if (waiter_ && (!items_.empty() || ended_)) std::exchange(waiter_, {}).resume();
@@ -241,7 +261,6 @@ class [[nodiscard]] SendStream final : public SendOperation<D> {
 
     std::deque<Item> items_;
     std::size_t max_buffered_ = 4096;
-    std::size_t values_ = 0;
     std::coroutine_handle<> waiter_{};
     bool started_ = false;
     bool ended_ = false;
@@ -299,9 +318,8 @@ class CallbackSend final : public SendOperation<D> {
         if (pending_) callback(std::move(*pending_));
         if (!failure && !this->failure_) return;
         const Error error = this->final_error(failure);
-        // A send that already produced values ends quietly when no more come.
-        const bool natural =
-            values_ > 0 && D::many_responses && error.kind == ErrorKind::response_timeout;
+        // Many responses (multicast, observe) end quietly when no more come.
+        const bool natural = D::many_responses && error.kind == ErrorKind::response_timeout;
         if (!natural) callback(Item(Err{error}));
     }
 
@@ -312,14 +330,16 @@ class CallbackSend final : public SendOperation<D> {
           callback_(std::move(callback)) {}
 
     Verdict emit(value_type&& value) override {
-        ++values_;
         pending_.emplace(std::move(value));
         return D::many_responses ? Verdict::keep_waiting : Verdict::done;
+    }
+    Verdict member_error(const Error& error) override {
+        pending_.emplace(Err{error});
+        return Verdict::keep_waiting;
     }
 
     F callback_;
     std::optional<Item> pending_;
-    std::size_t values_ = 0;
 };
 
 }  // namespace coap

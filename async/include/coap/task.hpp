@@ -154,4 +154,16 @@ T run_until(Driver& driver, Task<T>&& task) {
     return run_until(driver, task);
 }
 
+/// Runs `driver` until `awaitable` (a send, a stream's next(), a sleep) is ready;
+/// returns what co_await would.
+template <class Awaitable>
+requires requires(Awaitable& a) {
+    a.await_resume();
+}
+auto run_until(Driver& driver, Awaitable&& awaitable) {
+    using Value = decltype(awaitable.await_resume());
+    auto wrapper = [](Awaitable& inner) -> Task<Value> { co_return co_await inner; };
+    return run_until(driver, wrapper(awaitable));
+}
+
 }  // namespace coap

@@ -4,23 +4,7 @@
 
 #include "coap/driver.hpp"
 
-#include <vector>
-
 namespace coap {
-namespace {
-
-// Sends what the Endpoint queued, as the Driver does after each of its own
-// calls: the Driver offers no flush, and running a pass of its loop here could
-// run request handlers from inside this call. Inside the loop this only sends
-// early what the Driver would send right after the handler.
-void send_queued(Driver& driver) {
-    Endpoint& endpoint = driver.endpoint();
-    std::vector<std::byte> buffer(endpoint.config().capacities.max_message_size);
-    while (const auto transmit = endpoint.poll_transmit(buffer))
-        (void)driver.transport().send(transmit->peer, {buffer.data(), transmit->length});
-}
-
-}  // namespace
 
 AnswerRules AnswerRules::of(const Event& event) noexcept {
     AnswerRules rules;
@@ -42,9 +26,8 @@ Result<Done, LocalError> answer(Driver& driver, const AnswerRules& rules,
 Result<Done, LocalError> answer_nothing(Driver& driver, const AnswerRules& rules) {
     if (rules.confirmable && !rules.multicast) {
         // Does nothing when the Endpoint already sent the empty ACK.
-        const auto acknowledged = driver.endpoint().acknowledge(driver.now(), rules.responder);
+        const auto acknowledged = driver.acknowledge(rules.responder);
         if (!acknowledged) return acknowledged;
-        send_queued(driver);
     }
     driver.release(rules.responder);
     return Done{};

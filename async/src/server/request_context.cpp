@@ -8,13 +8,6 @@
 namespace coap {
 namespace {
 
-std::vector<std::string_view> values_of(OptionRange options) {
-    std::vector<std::string_view> values;
-    for (const OptionView& option : options)
-        values.push_back(option.as_string());
-    return values;
-}
-
 gsl::span<const std::byte> bytes_of(std::string_view text) noexcept {
     return gsl::as_bytes(gsl::span<const char>(text.data(), text.size()));
 }
@@ -30,24 +23,35 @@ std::string joined(gsl::span<const std::string_view> segments, bool leading_slas
 
 }  // namespace
 
+OptionValues::OptionValues(OptionRange options) {
+    for (const OptionView& option : options) {
+        if (size_ < inline_.size()) {
+            inline_[size_++] = option.as_string();
+            continue;
+        }
+        if (overflow_.empty()) overflow_.assign(inline_.begin(), inline_.end());
+        overflow_.push_back(option.as_string());
+    }
+}
+
 RequestContext::RequestContext(Driver& driver, const Event& event)
     : driver_(&driver),
       peer_(event.peer),
       message_(event.message),
       rules_(AnswerRules::of(event)),
-      path_(values_of(event.message.uri_path())),
-      queries_(values_of(event.message.uri_query())) {}
+      path_(event.message.uri_path()),
+      queries_(event.message.uri_query()) {}
 
 Instant RequestContext::now() const {
     return driver_->now();
 }
 
 std::string RequestContext::path_string() const {
-    return path_.empty() ? std::string("/") : joined(path_, true);
+    return path_.span().empty() ? std::string("/") : joined(path_.span(), true);
 }
 
 std::optional<std::string_view> RequestContext::query(std::string_view name) const noexcept {
-    for (const std::string_view item : queries_) {
+    for (const std::string_view item : queries_.span()) {
         const std::size_t equals = item.find('=');
         if (item.substr(0, equals) != name) continue;
         return equals == std::string_view::npos ? std::string_view{} : item.substr(equals + 1);
