@@ -56,4 +56,10 @@ $cobalt uri 'coap://h st/x' | sed 's/^/  /' || true
 step "Two Endpoints on a simulated network: 30% loss, duplication, reordering (virtual time)"
 build/examples/simulated_network build/simulated_network.pcap | sed 's/^/  /'
 
+step "The async API: async-coap's full example in C++ (Block2 GET, coroutine, simulated coap.me)"
+build/examples/async_full_example | sed 's/^/  /'
+
+step "The async API: multicast discovery, every responder with its address, as a stream"
+build/examples/async_multicast_discovery | sed 's/^/  /'
+
 step "Done: run scripts/test.sh for the test suites"

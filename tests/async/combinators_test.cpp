@@ -200,8 +200,9 @@ TEST(Combinators, UseHandlerCanRetryAfterAFailureInANewExchange) {
     pair.net.run_until([&] { return failures == 1; }, pair.net.now() + seconds(600));
     pair.net.heal_all();
     ASSERT_TRUE(pair.run(task));
-    ASSERT_TRUE(task.result().ok());
-    EXPECT_EQ(*task.result(), 1);
+    const auto result = task.result();
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(*result, 1);
 }
 
 TEST(Combinators, Block2CollectsEveryBlockAndInspectSeesEachOne) {

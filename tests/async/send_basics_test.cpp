@@ -186,6 +186,89 @@ TEST(SendBasics, CallbackFormCanBeCancelled) {
     EXPECT_EQ(pair.client.endpoint().stats().exchanges_in_use, 0u);
 }
 
+TEST(DriverTimers, ScheduledCallbacksRunInTimeOrderAndCancelledOnesNever) {
+    AsyncPair pair;
+    std::vector<std::pair<int, Instant>> fired;
+    const Instant start = pair.net.now();
+    pair.client.schedule(start + seconds(3), [&] { fired.emplace_back(3, pair.net.now()); });
+    pair.client.schedule(start + seconds(1), [&] { fired.emplace_back(1, pair.net.now()); });
+    const auto cancelled =
+        pair.client.schedule(start + seconds(2), [&] { fired.emplace_back(2, pair.net.now()); });
+    EXPECT_TRUE(pair.client.cancel_timer(cancelled));
+    EXPECT_FALSE(pair.client.cancel_timer(cancelled));
+    EXPECT_EQ(pair.client.next_wakeup(), start + seconds(1));
+    pair.net.run_until_idle(start + seconds(10));
+    ASSERT_EQ(fired.size(), 2u);
+    EXPECT_EQ(fired[0], std::make_pair(1, start + seconds(1)));
+    EXPECT_EQ(fired[1], std::make_pair(3, start + seconds(3)));
+}
+
+TEST(DriverTimers, ATimerCallbackMaySendAndScheduleAgain) {
+    AsyncPair pair;
+    std::vector<Code> codes_seen;
+    auto remote = pair.remote("coap://10.0.0.2/tick");
+    std::function<void()> tick = [&] {
+        remote.send_with(Request::get().emit_msg_code(),
+                         [&](Result<Code, Error> r) { codes_seen.push_back(r.value_or(Code{})); });
+        if (codes_seen.size() < 2) pair.client.schedule(pair.net.now() + seconds(1), tick);
+    };
+    pair.client.schedule(pair.net.now() + seconds(1), tick);
+    pair.net.run_until_idle(pair.net.now() + seconds(60));
+    EXPECT_EQ(codes_seen, (std::vector<Code>{codes::content, codes::content, codes::content}));
+}
+
+TEST(DriverTimers, SleepForResumesInVirtualTime) {
+    AsyncPair pair;
+    const Instant start = pair.net.now();
+    auto task = [](Driver& driver) -> Task<Instant> {
+        co_await driver.sleep_for(seconds(30));
+        co_await driver.sleep_for(Duration{0});  // already due: no suspension
+        co_return driver.now();
+    }(pair.client);
+    ASSERT_TRUE(pair.run(task));
+    EXPECT_EQ(task.result(), start + seconds(30));
+}
+
+TEST(DriverTimers, DestroyingASleepingTaskCancelsItsTimer) {
+    AsyncPair pair;
+    bool resumed = false;
+    {
+        auto task = [](Driver& driver, bool& flag) -> Task<void> {
+            co_await driver.sleep_for(seconds(5));
+            flag = true;
+        }(pair.client, resumed);
+        task.start();
+        EXPECT_TRUE(pair.client.next_wakeup().has_value());
+    }
+    EXPECT_FALSE(pair.client.next_wakeup().has_value());
+    pair.net.run_for(seconds(10));
+    EXPECT_FALSE(resumed);
+}
+
+TEST(ServerContext, LongPathsAndManyQueriesAreSeenWhole) {
+    AsyncPair pair;
+    std::size_t segments = 0;
+    std::size_t queries = 0;
+    pair.on_request = [&](RequestContext& ctx) {
+        segments = ctx.path().size();
+        queries = ctx.queries().size();
+        (void)ctx.respond(codes::content, ctx.path_string());
+    };
+    std::string uri = "coap://10.0.0.2";
+    for (int i = 0; i < 20; ++i)
+        uri += "/s" + std::to_string(i);
+    uri += "?q0";
+    for (int i = 1; i < 18; ++i)
+        uri += "&q" + std::to_string(i);
+    auto task = send(pair.remote(uri), Request::get().emit_successful_response());
+    ASSERT_TRUE(pair.run(task));
+    const auto result = task.result();
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(segments, 20u);
+    EXPECT_EQ(queries, 18u);
+    EXPECT_EQ(result->payload_text().substr(0, 8), "/s0/s1/s");
+}
+
 TEST(RemoteEndpointUri, HostNamesGoInUriHostIpLiteralsDoNot) {
     AsyncPair pair;
     auto by_name = send(pair.remote("coap://server.example/a/b?x=1&y"), Request::get());

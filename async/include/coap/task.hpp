@@ -96,7 +96,8 @@ class [[nodiscard]] Task {
     }
     bool started() const noexcept { return started_; }
     bool done() const noexcept { return handle_ && handle_.done(); }
-    /// The result of a finished task (rethrows what the coroutine threw).
+    /// The result of a finished task, moved out: call it once (rethrows what the
+    /// coroutine threw).
     T result() {
         if (!done()) throw std::logic_error("coap::Task::result: the task has not finished");
         return handle_.promise().take();
