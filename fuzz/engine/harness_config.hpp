@@ -48,13 +48,13 @@ inline constexpr bool con_to_group_refused = true;
 inline constexpr bool short_response_deadline_honoured = true;
 /// Set once listen(now, id, timeout) saturates now + timeout (a huge timeout meaning
 /// "until closed"); until then the timeouts drawn stay below 2^41 ms.
-inline constexpr bool listen_timeout_saturates = false;
+inline constexpr bool listen_timeout_saturates = true;
 /// Set once a request sent again (send_next) leaves no stale entry in the exchange
 /// table's message-ID index (transmit_first re-indexes after set_message_id has
 /// overwritten the old ID, so each send_next leaks one entry until the index is full
 /// and every lookup spins forever); until then each endpoint gets at most
 /// 7 - capacities.exchanges successful send_next calls, which keeps a bucket free.
-inline constexpr bool send_next_reindexes_message_id = false;
+inline constexpr bool send_next_reindexes_message_id = true;
 
 inline constexpr std::size_t address_count = 8;
 inline constexpr std::size_t first_foreign = 3;  // 3: IPv4, 4: IPv6, 5: opaque

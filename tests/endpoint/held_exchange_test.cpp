@@ -105,6 +105,51 @@ TEST(HeldExchange, FurtherResponsesWithTheTokenAreReportedWhileHeld) {
     EXPECT_EQ(pair.client_events[1].payload, "again");
 }
 
+TEST(HeldExchange, ManySendNextCallsOnOneSlotKeepTheTablesConsistent) {
+    // Regression (found by the engine fuzzer): each send_next left the previous
+    // message ID in the index, until every lookup spun forever.
+    EndpointConfig small;
+    small.capacities.exchanges = 1;
+    EndpointPair pair(3, small);
+    const auto id = pair.send(held(false), "x");
+    ASSERT_TRUE(id.ok());
+    for (std::size_t i = 1; i <= 200; ++i) {
+        ASSERT_TRUE(pair.run_until_client_events(i));
+        ASSERT_TRUE(pair.net
+                        .with(pair.client,
+                              [&](Endpoint& c, Instant now) {
+                                  return c.send_next(now, *id, held(i % 2 == 0),
+                                                     [](MessageWriter&) {});
+                              })
+                        .ok());
+    }
+    ASSERT_TRUE(pair.run_until_client_events(201));
+    EXPECT_EQ(pair.server_events.size(), 201u);
+    ASSERT_TRUE(
+        pair.net.with(pair.client, [&](Endpoint& c, Instant now) { return c.close(now, *id); })
+            .ok());
+    // The slot is free and its indexes empty: a new request works normally.
+    ASSERT_TRUE(pair.get("y").ok());
+    ASSERT_TRUE(pair.run_until_client_events(202));
+    EXPECT_EQ(pair.client_events.back().kind, EventKind::response_received);
+}
+
+TEST(HeldExchange, ListenWithAnEndlessTimeoutNeverTimesOut) {
+    // Regression (found by the engine fuzzer): now + timeout overflowed.
+    EndpointPair pair;
+    const auto id = pair.send(held(), "x");
+    ASSERT_TRUE(pair.run_until_client_events(1));
+    ASSERT_TRUE(
+        pair.net
+            .with(pair.client,
+                  [&](Endpoint& c, Instant now) { return c.listen(now, *id, Duration{INT64_MAX}); })
+            .ok());
+    EXPECT_FALSE(pair.client_endpoint().next_timeout().has_value());
+    pair.net.run_for(seconds(100000));
+    EXPECT_EQ(pair.client_events.size(), 1u);
+    EXPECT_TRUE(pair.client_endpoint().is_live(*id));
+}
+
 TEST(HeldExchange, ListenEndsWithATimeoutWhenNothingMoreArrives) {
     EndpointPair pair;
     const auto id = pair.send(held(), "x");

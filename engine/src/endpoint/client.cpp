@@ -290,7 +290,9 @@ Result<Done, LocalError> Endpoint::State::listen(Instant now, RequestId request,
     if (e.state != ExchangeState::held && e.state != ExchangeState::awaiting_response)
         return Err{LocalError::invalid_request};
     e.state = ExchangeState::awaiting_response;
-    e.deadline = now + (timeout.ms > 0 ? timeout : Duration{0});
+    // Saturates: a timeout beyond the end of time means never.
+    const Duration wait{timeout.ms > 0 ? timeout.ms : 0};
+    e.deadline = wait.ms >= detail::never.ms - now.ms ? detail::never : now + wait;
     return Done{};
 }
 

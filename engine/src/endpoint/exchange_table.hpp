@@ -115,8 +115,15 @@ class ExchangeTable {
     bool token_matches(std::uint32_t slot, gsl::span<const std::byte> token) const noexcept;
     /// Gives the exchange's message a new message ID, in the exchange and in the
     /// stored bytes (§4.4: every transmission of a new message gets a fresh one).
+    /// An exchange indexed under its previous message ID leaves that index entry
+    /// (index_message_id() adds the new one).
     void set_message_id(std::uint32_t slot, std::uint16_t message_id) noexcept {
-        exchanges_[slot].message_id = message_id;
+        Exchange& e = exchanges_[slot];
+        if (e.indexed_by_message_id) {
+            by_message_id_.erase(message_id_key(e.peer, e.message_id), slot);
+            e.indexed_by_message_id = false;
+        }
+        e.message_id = message_id;
         buffers_[slot * message_size_ + 2] = std::byte{static_cast<std::uint8_t>(message_id >> 8)};
         buffers_[slot * message_size_ + 3] = std::byte{static_cast<std::uint8_t>(message_id)};
     }
