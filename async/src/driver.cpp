@@ -16,6 +16,9 @@ struct Driver::Slot {
     PendingSend* send = nullptr;
     Address peer{};
     bool multicast = false;
+    /// cancel() was called during service(): the send ends with cancelled
+    /// whatever event comes first.
+    bool cancelling = false;
 };
 
 namespace {
@@ -161,6 +164,11 @@ void Driver::on_client_event(const Event& event) {
     if (!index) return;
     Slot& slot = slots_[*index];
     if (slot.send == nullptr || slot.id != event.request) return;  // abandoned
+    if (slot.cancelling) {
+        if (endpoint_.is_live(event.request)) (void)endpoint_.close(transport_.now(), slot.id);
+        end(*index, Error::of(ErrorKind::cancelled));
+        return;
+    }
     PendingSend& send = *slot.send;
     switch (event.kind) {
         case EventKind::response_received:
@@ -188,6 +196,8 @@ void Driver::on_client_event(const Event& event) {
 void Driver::act(std::size_t index, Verdict verdict, bool live,
                  const std::optional<Error>& failure) {
     Slot& slot = slots_[index];
+    // The handler (an inspect callback, say) may have abandoned the send.
+    if (slot.send == nullptr) return;
     PendingSend& send = *slot.send;
     const RequestId id = slot.id;
     switch (verdict) {
@@ -217,6 +227,7 @@ void Driver::act(std::size_t index, Verdict verdict, bool live,
                 send.finished(restarted.error());
                 return;
             }
+            send.restarted(*restarted);
             send.progressed();
             return;
         }
@@ -274,6 +285,7 @@ bool Driver::cancel(RequestId request) {
     const auto index = endpoint_.index_of(request);
     if (!index || slots_[*index].id != request || slots_[*index].send == nullptr) return false;
     if (servicing_) {
+        slots_[*index].cancelling = true;
         cancels_.push_back(request);
         service_again_ = true;
         return true;

@@ -73,7 +73,10 @@ std::string_view OwnedMessage::payload_text() const noexcept {
 }
 
 void OwnedMessage::reparse() noexcept {
-    auto parsed = bytes_.empty() ? MessageView::parse(empty_message) : MessageView::parse(bytes_);
+    // Whatever was parsed once (long tokens included, RFC 8974) parses again.
+    auto parsed = bytes_.empty()
+                      ? MessageView::parse(empty_message)
+                      : MessageView::parse(bytes_, ParseOptions{.extended_token_length = true});
     view_ = parsed ? *parsed : MessageView::parse(empty_message).value();
 }
 

@@ -292,15 +292,15 @@ TEST(Combinators, Block1UploadsInBlocksAndFollowsASmallerSize) {
             (void)ctx.respond(codes::changed);
             return;
         }
-        // This server only takes 256-byte blocks (RFC 7959 §2.5).
-        const BlockValue wanted = BlockValue::make(block->num(), block->more(), 4).value();
         if (block->offset() == assembled.size())
-            assembled.append(reinterpret_cast<const char*>(p.data()),
-                             std::min<std::size_t>(p.size(), block->more() ? 256 : p.size()));
+            assembled.append(reinterpret_cast<const char*>(p.data()), p.size());
+        // This server prefers 256-byte blocks (RFC 7959 §2.5): it says so in its
+        // 2.31 for the block it received.
+        const BlockValue acknowledged = BlockValue::make(block->num(), block->more(), 4).value();
         const Code code = block->more() ? codes::continue_ : codes::changed;
         (void)ctx.respond(code, [&](MessageWriter& w) {
             w.option_uint(OptionNumber::block1,
-                          block->more() ? wanted.to_uint() : block->to_uint());
+                          block->more() ? acknowledged.to_uint() : block->to_uint());
         });
     };
     const auto result = run_send(
@@ -309,8 +309,10 @@ TEST(Combinators, Block1UploadsInBlocksAndFollowsASmallerSize) {
     EXPECT_EQ(assembled, body);
     EXPECT_EQ(pair.seen.at(0).message->size1(), std::optional<std::uint32_t>(2500));
     EXPECT_EQ(pair.seen.at(0).message->block1()->size(), 1024u);
+    // RFC 7959 Figure 5: after 1024 bytes the next block is NUM 4 of 256 bytes.
     EXPECT_EQ(pair.seen.at(1).message->block1()->size(), 256u);
-    EXPECT_EQ(pair.seen.at(1).message->block1()->num(), 1u);  // 256 bytes in: block 1 of 256
+    EXPECT_EQ(pair.seen.at(1).message->block1()->num(), 4u);
+    EXPECT_EQ(pair.seen.size(), 1u + (2500u - 1024u + 255u) / 256u);
 }
 
 TEST(Combinators, Block1WithASmallPayloadSendsNoBlockOption) {

@@ -1,6 +1,6 @@
-// review_async_test.cpp — review findings for the async layer, each a focused
-// test over the simulated network: Task moves, sends restarted in a new exchange,
-// Block1 late negotiation, Block2 against a server that ignores the block asked
+// review_async_test.cpp — regressions from a review of the async layer, each a
+// focused test over the simulated network (each failed before its fix): Task moves, sends restarted
+// in a new exchange, Block1 late negotiation, Block2 against a server that ignores the block asked
 // for, multicast member errors for an awaited send, OwnedMessage with RFC 8974
 // tokens, Request::method(empty), remote endpoint URIs and deferred answers
 // from timers.
@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,11 +89,8 @@ TEST(ReviewRestart, DestroyingAnAwaitableAfterARestartForgetsItsSend) {
     EXPECT_EQ(pair.client.pending_sends(), 0u)
         << "the Driver still holds the destroyed awaitable (its RequestId was never updated)";
     EXPECT_EQ(pair.client.endpoint().stats().exchanges_in_use, 0u);
-    if (pair.client.pending_sends() != 0 && std::getenv("REVIEW_SHOW_UAF") == nullptr) {
-        // Running on would call the destroyed awaitable (heap-use-after-free under
-        // ASan; set REVIEW_SHOW_UAF=1 to see it). Stop here.
-        return;
-    }
+    // Before the fix, running on called the destroyed awaitable (a heap
+    // use-after-free under ASan).
     pair.net.run_for(seconds(600));
 }
 
@@ -136,11 +133,13 @@ TEST(ReviewBlock1, AfterTheServerAsksForSmallerBlocksTheNextBlockFollowsWhatWasS
         assembled += chunk;
         const std::uint8_t szx = std::min<std::uint8_t>(block->szx(), 4);
         const BlockValue ack = BlockValue::make(block->num(), block->more(), szx).value();
-        (void)ctx.respond(block->more() ? codes::continue_ : codes::changed,
-                          [&](MessageWriter& w) { w.option_uint(OptionNumber::block1, ack.to_uint()); });
+        (void)ctx.respond(block->more() ? codes::continue_ : codes::changed, [&](MessageWriter& w) {
+            w.option_uint(OptionNumber::block1, ack.to_uint());
+        });
     };
-    auto task = send(pair.remote(),
-                     Request::put().payload(body).block1(BlockValue::with_size(0, true, 1024).value()));
+    auto task =
+        send(pair.remote(),
+             Request::put().payload(body).block1(BlockValue::with_size(0, true, 1024).value()));
     ASSERT_TRUE(pair.run(task));
     const auto result = task.result();
     ASSERT_TRUE(result.ok()) << to_string(result.error());
@@ -169,7 +168,11 @@ TEST(ReviewBlock2, AServerThatAlwaysSendsTheFirstBlockDoesNotMakeTheClientAskFor
     const bool finished = pair.run(task, seconds(120));
     EXPECT_TRUE(finished) << "still asking after " << pair.seen.size() << " requests";
     EXPECT_LT(pair.seen.size(), 20u);
-    if (finished) EXPECT_FALSE(task.result().ok());
+    if (finished) {
+        const auto result = task.result();
+        EXPECT_FALSE(result.ok());
+        if (!result.ok()) std::cerr << "ended with " << to_string(result.error()) << '\n';
+    }
 }
 
 // ---- multicast: an awaited send whose only answer is a member's error ----
@@ -236,7 +239,6 @@ TEST(ReviewRequest, MethodEmptyIsAnInvalidArgumentNotAPing) {
     EXPECT_EQ(result.error().kind, ErrorKind::invalid_argument) << to_string(result.error());
     EXPECT_TRUE(pair.wire(pair.client_node, pair.server_node).empty());
 }
-
 
 // ---- observe: a response without Observe ends the observation (RFC 7641 §3.2) ----
 
@@ -336,7 +338,8 @@ TEST(ReviewDeferred, AnsweredOrDroppedFromATimerCallback) {
                 *pending = PendingResponse{};  // dropped: 5.00
         });
     };
-    auto answered = send(pair.remote("coap://10.0.0.2/answer"), Request::get().emit_successful_response());
+    auto answered =
+        send(pair.remote("coap://10.0.0.2/answer"), Request::get().emit_successful_response());
     auto dropped = send(pair.remote("coap://10.0.0.2/drop"), Request::get().emit_msg_code());
     answered.start();
     dropped.start();
@@ -348,8 +351,120 @@ TEST(ReviewDeferred, AnsweredOrDroppedFromATimerCallback) {
     const auto d = dropped.result();
     ASSERT_TRUE(d.ok());
     EXPECT_EQ(*d, codes::internal_server_error);
-    // Both were separate responses after an empty ACK.
+    pair.net.run_for(seconds(1));  // the client's ACKs of the separate responses
     EXPECT_EQ(pair.server.endpoint().stats().exchanges_in_use, 0u);
+}
+
+// ---- Block2 over a network that duplicates and reorders (NON and CON) ----
+
+class ReviewBlock2Faults : public ::testing::TestWithParam<std::tuple<std::uint64_t, bool>> {};
+
+TEST_P(ReviewBlock2Faults, TheCollectedBodyIsTheServersBody) {
+    const auto [seed, confirmable] = GetParam();
+    AsyncPair pair(seed);
+    pair.net.set_default_link(sim::LinkConditions{.delay = milliseconds(20),
+                                                  .jitter = milliseconds(30),
+                                                  .duplicate = 0.3,
+                                                  .reorder = 0.3,
+                                                  .reorder_delay = milliseconds(200)});
+    const std::string body = body_of(4000);
+    pair.on_request = [&](RequestContext& ctx) {
+        (void)ctx.respond_body(codes::content, body, BodyOptions{.max_block_size = 256});
+    };
+    Task<Result<OwnedMessage, Error>> task;
+    if (confirmable)
+        task = send(pair.remote(), Request::get().block2().emit_successful_collected_response());
+    else
+        task = send(pair.remote(),
+                    Request::get().nonconfirmable().block2().emit_successful_collected_response());
+    ASSERT_TRUE(pair.run(task, seconds(3600)));
+    const auto result = task.result();
+    if (!result.ok()) {
+        // Losing to the faults is allowed; a wrong body is not.
+        std::cerr << "seed " << seed << (confirmable ? " CON" : " NON") << ": "
+                  << to_string(result.error()) << '\n';
+        return;
+    }
+    EXPECT_EQ(result->payload_text().size(), body.size());
+    EXPECT_TRUE(result->payload_text() == body) << "the reassembled body differs";
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, ReviewBlock2Faults,
+                         ::testing::Combine(::testing::Range<std::uint64_t>(1, 41),
+                                            ::testing::Bool()));
+
+// ---- SendHandle::cancel from a callback, with the other send's event queued ----
+
+TEST(ReviewCancel, ACancelThatReturnedTrueEndsTheSendWithCancelled) {
+    AsyncPair pair;
+    pair.net.partition(pair.client_node, pair.server_node);
+    // Another peer (nobody there), so that §4.7 probing does not hold the second back.
+    auto remote = pair.remote("coap://10.0.0.9/");
+    std::vector<Result<Done, Error>> second_outcomes;
+    SendHandle second;
+    bool cancel_returned = false;
+    // Both NON requests time out in the same handle_timeout: two events in one drain.
+    pair.remote().send_with(Request::get().nonconfirmable(),
+                            [&](Result<Done, Error>) { cancel_returned = second.cancel(); });
+    second = remote.send_with(Request::get().nonconfirmable(),
+                              [&](Result<Done, Error> r) { second_outcomes.push_back(r); });
+    pair.net.run_until_idle(pair.net.now() + seconds(600));
+    ASSERT_EQ(second_outcomes.size(), 1u);
+    std::cerr << "cancel returned " << cancel_returned << ", outcome "
+              << (second_outcomes[0].ok() ? "ok" : to_string(second_outcomes[0].error())) << '\n';
+    if (cancel_returned) {
+        ASSERT_FALSE(second_outcomes[0].ok());
+        EXPECT_EQ(second_outcomes[0].error().kind, ErrorKind::cancelled)
+            << "cancel() returned true, yet the send ended with "
+            << to_string(second_outcomes[0].error());
+    }
+}
+
+// ---- timers ----
+
+TEST(ReviewTimers, ACallbackCancelsAnotherTimerDueAtTheSameTime) {
+    AsyncPair pair;
+    const Instant at = pair.net.now() + seconds(1);
+    std::vector<int> fired;
+    Driver::TimerId second{};
+    pair.client.schedule(at, [&] {
+        fired.push_back(1);
+        EXPECT_TRUE(pair.client.cancel_timer(second));
+        pair.client.schedule(at, [&] { fired.push_back(3); });  // already due: runs too
+    });
+    second = pair.client.schedule(at, [&] { fired.push_back(2); });
+    pair.net.run_until_idle(at + seconds(10));
+    EXPECT_EQ(fired, (std::vector<int>{1, 3}));
+}
+
+// ---- Block1: NUM beyond 2^20 - 1 ----
+
+TEST(ReviewBlock1, ABlockNumberThatDoesNotFitFailsInsteadOfSendingAPlainRequest) {
+    AsyncPair pair;
+    const std::uint32_t last = BlockValue::max_num;
+    std::string body(std::size_t{last + 2} * 16, 'z');  // two blocks from NUM max_num on
+    std::vector<bool> had_block1;
+    pair.on_request = [&](RequestContext& ctx) {
+        const auto block = ctx.message().block1();
+        had_block1.push_back(block.has_value());
+        if (block && block->more()) {
+            (void)ctx.respond(codes::continue_, [&](MessageWriter& w) {
+                w.option_uint(OptionNumber::block1, block->to_uint());
+            });
+            return;
+        }
+        (void)ctx.respond(codes::changed);
+    };
+    auto task = send(pair.remote(),
+                     Request::put().payload(body).block1(BlockValue::make(last, true, 0).value()));
+    ASSERT_TRUE(pair.run(task));
+    // Block NUM 2^20 cannot be numbered: the upload stops with an error instead
+    // of sending the rest as a plain PUT.
+    ASSERT_EQ(had_block1.size(), 1u);
+    EXPECT_TRUE(had_block1[0]);
+    const auto result = task.result();
+    ASSERT_FALSE(result.ok()) << "a truncated upload reported success";
+    EXPECT_EQ(result.error().kind, ErrorKind::out_of_space);
 }
 
 }  // namespace

@@ -114,6 +114,7 @@ class Wrapper {
     static constexpr bool has_block2 = Inner::has_block2;
     static constexpr bool sets_uri = Inner::sets_uri;
     static constexpr bool many_responses = Inner::many_responses;
+    static constexpr bool is_ping = is_ping_descriptor<Inner>();
 
     explicit Wrapper(Inner inner) noexcept(std::is_nothrow_move_constructible_v<Inner>)
         : inner_(std::move(inner)) {}
@@ -296,6 +297,10 @@ class Block2 : public Wrapper<Inner>, public Combinators<Block2<Inner>> {
         const MessageView& message = response->message();
         const auto block = message.block2();
         if (!response->code().is_success() || !block) return this->inner_.handle(response);
+        // The block must be the one asked for (the same offset: a smaller size,
+        // §2.5, renumbers it); a server that sends another is not followed.
+        if (block->offset() != (next_ ? next_->offset() : 0))
+            return Err{Error::of(ErrorKind::parse_error)};
         if (!track_etag(message)) {
             if (++restarts_ > 3) return Err{Error::of(ErrorKind::parse_error)};
             next_ = BlockValue::make(0, false, initial_ ? initial_->szx() : block->szx()).value();
@@ -366,12 +371,17 @@ class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
         if (!response || response->code() != codes::continue_) return this->inner_.handle(response);
         const auto acknowledged = response->message().block1();
         if (!acknowledged) return Err{Error::of(ErrorKind::parse_error)};
-        // §2.5: the server may ask for smaller blocks; continue at the same offset.
-        if (acknowledged->szx() < szx_) szx_ = acknowledged->szx();
-        const std::uint64_t next = offset_ + (std::uint64_t{1} << (szx_ + 4));
+        // The block just sent was taken whole; the next one starts after it.
+        const std::uint64_t next = offset_ + block_size();
         if (next >= this->inner_.payload_bytes().size())
             return Err{Error::from_code(response->code())};  // 2.31 after the last block
-        offset_ = next - next % block_size();
+        // §2.5 (late negotiation): the server may ask for smaller blocks from here
+        // on; NUM is then counted in the smaller size (RFC 7959 Figure 5: 0/1/128,
+        // then 4/1/32).
+        if (acknowledged->szx() < szx_) szx_ = acknowledged->szx();
+        if (next / block_size() > BlockValue::max_num)
+            return Err{Error::of(ErrorKind::out_of_space)};  // beyond 2^20 blocks
+        offset_ = next;
         return send_next;
     }
 
@@ -425,7 +435,8 @@ class IncludeSocketAddr : public Wrapper<Inner>, public Combinators<IncludeSocke
         auto result = this->inner_.handle(response);
         if (!result) return Err{result.error()};
         if (!result->is_done()) return forward_verdict(*result);
-        return done(value_type(std::move(result->value()), response->remote_address()));
+        return DoneValue<value_type>{
+            value_type(std::move(result->value()), response->remote_address()), result->is_last()};
     }
 
   private:

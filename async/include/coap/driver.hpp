@@ -53,6 +53,8 @@ class PendingSend {
     /// The Driver acted on a send_next or keep_waiting verdict; the send goes on.
     /// May resume a waiting coroutine (which may abandon the send).
     virtual void progressed() = 0;
+    /// A failure answered with send_next started the send over as `request`.
+    virtual void restarted(RequestId request) = 0;
     /// The send is over and the Driver has forgotten it: after a done verdict
     /// (`failure` empty) or with the failure that ended it. Called once; may
     /// destroy the object.

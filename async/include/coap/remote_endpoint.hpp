@@ -24,7 +24,7 @@ class RemoteEndpoint {
     Driver& driver() const noexcept { return *driver_; }
     const Address& address() const noexcept { return address_; }
     /// The base URI requests go to.
-    const std::string& uri() const noexcept { return target_->uri; }
+    const std::string& uri() const noexcept { return target_->uri(); }
 
     /// The same peer with `reference` (absolute path, relative path or query)
     /// resolved against this URI (RFC 3986 §5.2). Fails for a reference to

@@ -101,6 +101,9 @@ class ObserveRequest : public Combinators<ObserveRequest> {
         if (!response) return Err{response.error()};
         if (!is_success_for(codes::get, response->code()))
             return Err{Error::from_code(response->code())};
+        // §3.2: a response without Observe means the server does not (or no
+        // longer) keep the observation: it is the last value.
+        if (!response->message().observe()) return done_last(OwnedMessage(response->message()));
         return done(OwnedMessage(response->message()));
     }
     /// Notifications may be far apart: wait a day for the next one.
@@ -111,6 +114,7 @@ class ObserveRequest : public Combinators<ObserveRequest> {
 class PingRequest : public Combinators<PingRequest> {
   public:
     using value_type = Done;
+    static constexpr bool is_ping = true;
     static constexpr bool is_multicast = false;
     static constexpr bool has_block2 = false;
     static constexpr bool sets_uri = true;  // an empty message carries no options

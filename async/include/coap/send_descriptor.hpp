@@ -33,6 +33,9 @@ inline constexpr KeepWaitingTag keep_waiting{};
 template <class T>
 struct DoneValue {
     T value;
+    /// No more values follow, even where many responses are expected (an
+    /// observation the server ended, RFC 7641 §3.2).
+    bool last = false;
 };
 /// Finished, with a value.
 template <class T>
@@ -42,6 +45,11 @@ DoneValue<std::decay_t<T>> done(T&& value) {
 /// Finished, with nothing more to say than success.
 inline DoneValue<Done> done() {
     return {Done{}};
+}
+/// Finished with the last value of a send that expected many.
+template <class T>
+DoneValue<std::decay_t<T>> done_last(T&& value) {
+    return {std::forward<T>(value), true};
 }
 
 /// A handler's decision (async-coap's ResponseStatus): Done(value), SendNext or Continue.
@@ -55,20 +63,34 @@ class ResponseStatus {
     ResponseStatus(KeepWaitingTag) noexcept : verdict_(Verdict::keep_waiting) {}
     template <class U, class = std::enable_if_t<std::is_constructible_v<T, U&&>>>
     ResponseStatus(DoneValue<U>&& finished) noexcept(std::is_nothrow_constructible_v<T, U&&>)
-        : verdict_(Verdict::done), value_(std::in_place, std::move(finished.value)) {}
+        : verdict_(Verdict::done),
+          value_(std::in_place, std::move(finished.value)),
+          last_(finished.last) {}
 
     Verdict verdict() const noexcept { return verdict_; }
     bool is_done() const noexcept { return verdict_ == Verdict::done; }
+    /// done_last(): no more values follow.
+    bool is_last() const noexcept { return last_; }
     T& value() noexcept { return *value_; }
 
   private:
     Verdict verdict_;
     std::optional<T> value_;
+    bool last_ = false;
 };
 
 /// What a descriptor's handle() returns: a decision, or the error that ends the send.
 template <class T>
 using HandlerResult = Result<ResponseStatus<T>, Error>;
+
+/// True for a descriptor built on Request::ping() (an empty CON, not a request).
+template <class D>
+constexpr bool is_ping_descriptor() noexcept {
+    if constexpr (requires { D::is_ping; })
+        return D::is_ping;
+    else
+        return false;
+}
 
 /// The contract every descriptor (and every combinator around one) meets.
 template <class D>

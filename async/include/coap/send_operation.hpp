@@ -43,7 +43,7 @@ class SendOperation : public PendingSend {
     }
     void write_request(MessageWriter& writer) override {
         if constexpr (!D::sets_uri)
-            if (target_) target_->write(writer, peer_);
+            if (target_) target_->write(writer);
         descriptor_.write_options(writer);
         descriptor_.write_payload(writer);
     }
@@ -54,15 +54,18 @@ class SendOperation : public PendingSend {
         auto result = response != nullptr ? descriptor_.handle(InboundResult(*response))
                                           : descriptor_.handle(InboundResult(Err{*failure}));
         if (!result) {
-            // §8.2: one member's error response is that member's answer, not the
-            // end of a multicast request; the others may still answer.
-            if constexpr (D::is_multicast)
+            if constexpr (D::is_multicast) {
+                // §8.2: one member's error response is that member's answer, not
+                // the end of a multicast request; the others may still answer. When
+                // the window closes, a member's error already kept is the outcome.
                 if (response != nullptr) return member_error(result.error());
+                if (failure_) return Verdict::done;
+            }
             failure_ = result.error();
             return Verdict::done;
         }
         if (!result->is_done()) return result->verdict();
-        return emit(std::move(result->value()));
+        return emit(std::move(result->value()), result->is_last());
     }
 
     bool running() const noexcept { return running_; }
@@ -72,13 +75,21 @@ class SendOperation : public PendingSend {
   protected:
     ~SendOperation() = default;
 
-    /// A value the handler finished with: keep it, and say whether to go on.
-    virtual Verdict emit(value_type&& value) = 0;
+    /// A value the handler finished with (`last`: no more follow): keep it, and
+    /// say whether to go on.
+    virtual Verdict emit(value_type&& value, bool last) = 0;
     /// One multicast member's response the handler turned into an error.
     virtual Verdict member_error(const Error& error) = 0;
 
+    void restarted(RequestId request) override { request_ = request; }
+
     /// Starts the send; false (with `failure_` set) when the Driver refused it.
     bool begin() {
+        // An empty code is a ping, which only Request::ping() may send.
+        if (request_options().method.is_empty() && !is_ping_descriptor<D>()) {
+            failure_ = Error::of(ErrorKind::invalid_argument);
+            return false;
+        }
         auto id = driver_->start(peer_, *this);
         if (!id) {
             failure_ = id.error();
@@ -146,7 +157,7 @@ class [[nodiscard]] SendAwaitable final : public SendOperation<D> {
     }
 
   private:
-    Verdict emit(value_type&& value) override {
+    Verdict emit(value_type&& value, bool) override {
         result_.emplace(std::move(value));
         return Verdict::done;
     }
@@ -234,13 +245,13 @@ class [[nodiscard]] SendStream final : public SendOperation<D> {
     }
 
   private:
-    Verdict emit(value_type&& value) override {
+    Verdict emit(value_type&& value, bool last) override {
         if (items_.size() >= max_buffered_) {
             this->failure_ = Error::of(ErrorKind::out_of_space);
             return Verdict::done;
         }
         items_.emplace_back(std::move(value));
-        return D::many_responses ? Verdict::keep_waiting : Verdict::done;
+        return D::many_responses && !last ? Verdict::keep_waiting : Verdict::done;
     }
     Verdict member_error(const Error& error) override {
         if (items_.size() >= max_buffered_) {
@@ -270,14 +281,16 @@ class [[nodiscard]] SendStream final : public SendOperation<D> {
 class SendHandle {
   public:
     SendHandle() noexcept = default;
-    SendHandle(Driver& driver, RequestId request) noexcept : driver_(&driver), request_(request) {}
+    SendHandle(Driver& driver, std::shared_ptr<const RequestId> request) noexcept
+        : driver_(&driver), request_(std::move(request)) {}
     /// False when the send had already finished.
-    bool cancel() const { return driver_ != nullptr && driver_->cancel(request_); }
-    RequestId request() const noexcept { return request_; }
+    bool cancel() const { return driver_ != nullptr && request_ && driver_->cancel(*request_); }
+    /// The exchange the send runs in now (a retry after a failure starts another).
+    RequestId request() const noexcept { return request_ ? *request_ : RequestId{}; }
 
   private:
     Driver* driver_ = nullptr;
-    RequestId request_{};
+    std::shared_ptr<const RequestId> request_;
 };
 
 /// send_with(): `callback(Result<T, Error>)` for every value (once, unless the
@@ -302,7 +315,13 @@ class CallbackSend final : public SendOperation<D> {
             f(Item(Err{error}));
             return {};
         }
-        return SendHandle(driver, send->request_);
+        *send->current_ = send->request_;
+        return SendHandle(driver, send->current_);
+    }
+
+    void restarted(RequestId request) override {
+        this->request_ = request;
+        *current_ = request;
     }
 
     void progressed() override {
@@ -329,9 +348,9 @@ class CallbackSend final : public SendOperation<D> {
         : SendOperation<D>(driver, peer, std::move(target), std::move(descriptor)),
           callback_(std::move(callback)) {}
 
-    Verdict emit(value_type&& value) override {
+    Verdict emit(value_type&& value, bool last) override {
         pending_.emplace(std::move(value));
-        return D::many_responses ? Verdict::keep_waiting : Verdict::done;
+        return D::many_responses && !last ? Verdict::keep_waiting : Verdict::done;
     }
     Verdict member_error(const Error& error) override {
         pending_.emplace(Err{error});
@@ -340,6 +359,8 @@ class CallbackSend final : public SendOperation<D> {
 
     F callback_;
     std::optional<Item> pending_;
+    /// The exchange the send runs in, shared with its SendHandle.
+    std::shared_ptr<RequestId> current_ = std::make_shared<RequestId>();
 };
 
 }  // namespace coap

@@ -74,11 +74,14 @@ class [[nodiscard]] Task {
 
     Task() noexcept = default;
     explicit Task(Handle handle) noexcept : handle_(handle) {}
-    Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    Task(Task&& other) noexcept
+        : handle_(std::exchange(other.handle_, {})),
+          started_(std::exchange(other.started_, false)) {}
     Task& operator=(Task&& other) noexcept {
         if (this != &other) {
             reset();
             handle_ = std::exchange(other.handle_, {});
+            started_ = std::exchange(other.started_, false);
         }
         return *this;
     }
