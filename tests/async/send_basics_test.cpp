@@ -124,6 +124,24 @@ TEST(SendBasics, NoAnswerEndsInResponseTimeoutAfterTheRetransmissions) {
     EXPECT_EQ(pair.client.pending_sends(), 0u);
 }
 
+TEST(SendBasics, AResetFromThePeerEndsInReset) {
+    AsyncPair pair;
+    pair.net.block(pair.client_node, pair.server_node);
+    auto task = send(pair.remote(), Request::get());
+    task.start();
+    const auto request = pair.wire(pair.client_node, pair.server_node).at(0);
+    // RFC 7252 §4.2: the server rejects the CON with an RST naming its message ID.
+    const std::uint16_t mid = request.message->message_id();
+    const std::byte rst[4] = {std::byte{0x70}, std::byte{0},
+                              std::byte{static_cast<std::uint8_t>(mid >> 8)},
+                              std::byte{static_cast<std::uint8_t>(mid)}};
+    pair.net.inject(pair.server_node, AsyncPair::client_address(), rst);
+    ASSERT_TRUE(pair.run(task));
+    const auto result = task.result();
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ErrorKind::reset);
+}
+
 TEST(SendBasics, RunUntilBlocksUntilTheTaskFinishes) {
     AsyncPair pair;
     auto result = run_until(pair.client, send(pair.remote("coap://10.0.0.2/x"), Request::get()));
