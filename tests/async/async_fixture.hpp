@@ -101,6 +101,20 @@ class AsyncPair {
     }
 };
 
+/// A coroutine that sends `descriptor` to `remote` and returns the result.
+template <class D>
+Task<Result<typename D::value_type, Error>> send(RemoteEndpoint remote, D descriptor) {
+    co_return co_await remote.send(std::move(descriptor));
+}
+
+/// `size` bytes of lower-case text that do not repeat with a short period.
+inline std::string body_of(std::size_t size) {
+    std::string body(size, '\0');
+    for (std::size_t i = 0; i < size; ++i)
+        body[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
+    return body;
+}
+
 inline std::string path_of(const MessageView& message) {
     std::string path;
     for (const auto& segment : message.uri_path()) {

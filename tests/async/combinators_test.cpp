@@ -14,11 +14,8 @@ namespace coap {
 namespace {
 
 using test::AsyncPair;
-
-template <class D>
-Task<Result<typename D::value_type, Error>> send(RemoteEndpoint remote, D descriptor) {
-    co_return co_await remote.send(std::move(descriptor));
-}
+using test::body_of;
+using test::send;
 
 template <class D>
 Result<typename D::value_type, Error> run_send(AsyncPair& pair, D descriptor,
@@ -26,13 +23,6 @@ Result<typename D::value_type, Error> run_send(AsyncPair& pair, D descriptor,
     auto task = send(pair.remote(uri), std::move(descriptor));
     if (!pair.run(task)) throw std::runtime_error("the send never finished");
     return task.result();
-}
-
-std::string body_of(std::size_t size) {
-    std::string body(size, '\0');
-    for (std::size_t i = 0; i < size; ++i)
-        body[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
-    return body;
 }
 
 TEST(Combinators, AcceptContentFormatAndAddOptionReachTheServer) {

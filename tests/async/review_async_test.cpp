@@ -19,18 +19,8 @@ namespace coap {
 namespace {
 
 using test::AsyncPair;
-
-template <class D>
-Task<Result<typename D::value_type, Error>> send(RemoteEndpoint remote, D descriptor) {
-    co_return co_await remote.send(std::move(descriptor));
-}
-
-std::string body_of(std::size_t size) {
-    std::string body(size, '\0');
-    for (std::size_t i = 0; i < size; ++i)
-        body[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
-    return body;
-}
+using test::body_of;
+using test::send;
 
 // ---- Task ----
 

@@ -11,11 +11,8 @@ namespace coap {
 namespace {
 
 using test::AsyncPair;
-
-template <class D>
-Task<Result<typename D::value_type, Error>> send(RemoteEndpoint remote, D descriptor) {
-    co_return co_await remote.send(std::move(descriptor));
-}
+using test::body_of;
+using test::send;
 
 TEST(SendBasics, CoAwaitedGetSucceedsWithDone) {
     AsyncPair pair;
