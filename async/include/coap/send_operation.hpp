@@ -65,6 +65,8 @@ class SendOperation : public PendingSend {
             return Verdict::done;
         }
         if (!result->is_done()) return result->verdict();
+        // A handler that turns the failure into a value has the last word.
+        if (response == nullptr) failure_handled_ = true;
         return emit(std::move(result->value()), result->is_last());
     }
 
@@ -115,6 +117,8 @@ class SendOperation : public PendingSend {
     std::shared_ptr<const RequestTarget> target_;
     D descriptor_;
     std::optional<Error> failure_;
+    /// The handler answered the exchange's failure with a value.
+    bool failure_handled_ = false;
     RequestId request_{};
     bool running_ = false;
 };
@@ -190,6 +194,7 @@ class [[nodiscard]] SendStream final : public SendOperation<D> {
     SendStream(Driver& driver, D descriptor, const Error& error)
         : SendOperation<D>(driver, Address{}, nullptr, std::move(descriptor)) {
         items_.emplace_back(Err{error});
+        started_ = true;  // nothing to start: it failed before it began
         ended_ = true;
     }
     SendStream(SendStream&& other) noexcept(std::is_nothrow_move_constructible_v<D>)
@@ -237,7 +242,7 @@ class [[nodiscard]] SendStream final : public SendOperation<D> {
     void finished(const std::optional<Error>& failure) override {
         this->running_ = false;
         ended_ = true;
-        if (failure || this->failure_) {
+        if ((failure && !this->failure_handled_) || this->failure_) {
             const Error error = this->final_error(failure);
             if (!natural_end(error)) items_.emplace_back(Err{error});
         }
@@ -335,7 +340,7 @@ class CallbackSend final : public SendOperation<D> {
         std::unique_ptr<CallbackSend> self(this);
         F callback = std::move(callback_);
         if (pending_) callback(std::move(*pending_));
-        if (!failure && !this->failure_) return;
+        if ((!failure || this->failure_handled_) && !this->failure_) return;
         const Error error = this->final_error(failure);
         // Many responses (multicast, observe) end quietly when no more come.
         const bool natural = D::many_responses && error.kind == ErrorKind::response_timeout;
