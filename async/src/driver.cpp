@@ -159,14 +159,31 @@ void Driver::dispatch(const Event& event) {
     }
 }
 
+Driver::Slot* Driver::find(RequestId request) {
+    if (const auto index = endpoint_.index_of(request)) {
+        Slot& slot = slots_[*index];
+        if (slot.send != nullptr && slot.id == request) return &slot;
+    }
+    for (Slot& slot : parked_)
+        if (slot.send != nullptr && slot.id == request) return &slot;
+    return nullptr;
+}
+
 void Driver::on_client_event(const Event& event) {
-    const auto index = endpoint_.index_of(event.request);
-    if (!index) return;
-    Slot& slot = slots_[*index];
-    if (slot.send == nullptr || slot.id != event.request) return;  // abandoned
+    // Parked sends that ended are dropped once this event is handled (never
+    // during: act() holds a reference into the deque).
+    struct Tidy {
+        std::deque<Slot>& parked;
+        ~Tidy() {
+            std::erase_if(parked, [](const Slot& slot) { return slot.send == nullptr; });
+        }
+    } tidy{parked_};
+    Slot* found = find(event.request);
+    if (found == nullptr) return;  // abandoned
+    Slot& slot = *found;
     if (slot.cancelling) {
         if (endpoint_.is_live(event.request)) (void)endpoint_.close(transport_.now(), slot.id);
-        end(*index, Error::of(ErrorKind::cancelled));
+        end(slot, Error::of(ErrorKind::cancelled));
         return;
     }
     PendingSend& send = *slot.send;
@@ -175,17 +192,17 @@ void Driver::on_client_event(const Event& event) {
         case EventKind::pong: {
             const InboundContext context(event.peer, event.message, slot.multicast);
             const Verdict verdict = send.on_response(&context, nullptr);
-            act(*index, verdict, endpoint_.is_live(event.request), std::nullopt);
+            act(slot, verdict, endpoint_.is_live(event.request), std::nullopt);
             return;
         }
         case EventKind::multicast_done: {
             const Error timeout = Error::of(ErrorKind::response_timeout);
-            act(*index, send.on_response(nullptr, &timeout), false, timeout);
+            act(slot, send.on_response(nullptr, &timeout), false, timeout);
             return;
         }
         case EventKind::exchange_failed: {
             const Error failure = Error::from_failure(event.reason);
-            act(*index, send.on_response(nullptr, &failure), false, failure);
+            act(slot, send.on_response(nullptr, &failure), false, failure);
             return;
         }
         default:
@@ -193,9 +210,7 @@ void Driver::on_client_event(const Event& event) {
     }
 }
 
-void Driver::act(std::size_t index, Verdict verdict, bool live,
-                 const std::optional<Error>& failure) {
-    Slot& slot = slots_[index];
+void Driver::act(Slot& slot, Verdict verdict, bool live, const std::optional<Error>& failure) {
     // The handler (an inspect callback, say) may have abandoned the send.
     if (slot.send == nullptr) return;
     PendingSend& send = *slot.send;
@@ -203,7 +218,7 @@ void Driver::act(std::size_t index, Verdict verdict, bool live,
     switch (verdict) {
         case Verdict::done:
             if (live) (void)endpoint_.close(transport_.now(), id);
-            end(index, failure);
+            end(slot, failure);
             return;
         case Verdict::send_next: {
             if (live && !slot.multicast) {
@@ -212,7 +227,7 @@ void Driver::act(std::size_t index, Verdict verdict, bool live,
                     [&send](MessageWriter& writer) { send.write_request(writer); });
                 if (!next) {
                     (void)endpoint_.close(transport_.now(), id);
-                    end(index, Error::from_local(next.error()));
+                    end(slot, Error::from_local(next.error()));
                     return;
                 }
                 send.progressed();
@@ -233,7 +248,7 @@ void Driver::act(std::size_t index, Verdict verdict, bool live,
         }
         case Verdict::keep_waiting:
             if (!live) {
-                end(index, failure.value_or(Error::of(ErrorKind::response_timeout)));
+                end(slot, failure.value_or(Error::of(ErrorKind::response_timeout)));
                 return;
             }
             if (!slot.multicast) {
@@ -246,9 +261,9 @@ void Driver::act(std::size_t index, Verdict verdict, bool live,
     }
 }
 
-void Driver::end(std::size_t index, const std::optional<Error>& failure) {
-    PendingSend* send = slots_[index].send;
-    slots_[index].send = nullptr;
+void Driver::end(Slot& slot, const std::optional<Error>& failure) {
+    PendingSend* send = slot.send;
+    slot.send = nullptr;
     if (send != nullptr) send->finished(failure);
 }
 
@@ -266,51 +281,54 @@ Result<RequestId, Error> Driver::start(const Address& peer, PendingSend& send) {
     if (!id) return Err{Error::from_local(id.error())};
     const auto index = endpoint_.index_of(*id);
     Expects(index.has_value());
+    // The slot's previous send may still wait for its terminal event (queued,
+    // not yet dispatched): it moves aside instead of being forgotten.
+    if (slots_[*index].send != nullptr) parked_.push_back(slots_[*index]);
     slots_[*index] = Slot{*id, &send, peer, options.multicast || peer.is_multicast()};
     if (!servicing_) flush();
     return *id;
 }
 
 void Driver::abandon(RequestId request) {
-    const auto index = endpoint_.index_of(request);
-    if (!index) return;
-    Slot& slot = slots_[*index];
-    if (slot.id != request || slot.send == nullptr) return;
-    slot.send = nullptr;
+    Slot* slot = find(request);
+    if (slot == nullptr) return;
+    slot->send = nullptr;
     if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
     if (!servicing_) flush();
 }
 
 bool Driver::cancel(RequestId request) {
-    const auto index = endpoint_.index_of(request);
-    if (!index || slots_[*index].id != request || slots_[*index].send == nullptr) return false;
+    Slot* slot = find(request);
+    if (slot == nullptr) return false;
     if (servicing_) {
-        slots_[*index].cancelling = true;
+        slot->cancelling = true;
         cancels_.push_back(request);
         service_again_ = true;
         return true;
     }
     if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
-    end(*index, Error::of(ErrorKind::cancelled));
+    end(*slot, Error::of(ErrorKind::cancelled));
     flush();
     return true;
 }
 
 void Driver::run_cancels() {
     while (!cancels_.empty()) {
-        const RequestId request = cancels_.back();
-        cancels_.pop_back();
-        const auto index = endpoint_.index_of(request);
-        if (!index || slots_[*index].id != request || slots_[*index].send == nullptr) continue;
+        const RequestId request = cancels_.front();
+        cancels_.erase(cancels_.begin());
+        Slot* slot = find(request);
+        if (slot == nullptr) continue;
         if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
-        end(*index, Error::of(ErrorKind::cancelled));
+        end(*slot, Error::of(ErrorKind::cancelled));
         flush();
     }
+    std::erase_if(parked_, [](const Slot& slot) { return slot.send == nullptr; });
 }
 
 std::size_t Driver::pending_sends() const noexcept {
-    return static_cast<std::size_t>(std::count_if(
-        slots_.begin(), slots_.end(), [](const Slot& slot) { return slot.send != nullptr; }));
+    const auto running = [](const Slot& slot) { return slot.send != nullptr; };
+    return static_cast<std::size_t>(std::count_if(slots_.begin(), slots_.end(), running) +
+                                    std::count_if(parked_.begin(), parked_.end(), running));
 }
 
 // ---- serving ----

@@ -41,7 +41,7 @@ inline constexpr std::uint16_t echo_option = 65002;
 /// Until then the harness starts no send while a Driver drains events: hooks
 /// launch through a Driver timer, a Task sleeps between its awaits, and Script
 /// never restarts a send (no send_next after a failure, none for multicast).
-inline constexpr bool ended_send_waits_for_its_event = false;
+inline constexpr bool ended_send_waits_for_its_event = true;
 
 inline constexpr std::size_t max_drivers = 3;
 /// Node choices the input makes: 0..2 a Driver (folded onto those present), 3 the rogue.

@@ -15,6 +15,7 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -159,9 +160,11 @@ class Driver final : private Serviceable {
     void dispatch(const Event& event);
     void on_client_event(const Event& event);
     void on_request(const Event& event);
-    /// Acts on a verdict for the send in `index`; `live`: its exchange is still open.
-    void act(std::size_t index, Verdict verdict, bool live, const std::optional<Error>& failure);
-    void end(std::size_t index, const std::optional<Error>& failure);
+    /// The running send of `request` (in its slot, or parked), or nullptr.
+    Slot* find(RequestId request);
+    /// Acts on a verdict for the send in `slot`; `live`: its exchange is still open.
+    void act(Slot& slot, Verdict verdict, bool live, const std::optional<Error>& failure);
+    void end(Slot& slot, const std::optional<Error>& failure);
     void run_cancels();
     void run_timers();
 
@@ -170,6 +173,10 @@ class Driver final : private Serviceable {
     std::vector<std::byte> receive_buffer_;
     std::vector<std::byte> transmit_buffer_;
     std::vector<Slot> slots_;
+    /// Sends whose exchange slot the Endpoint reused while their terminal event
+    /// was still queued: they wait here for that event (at most one per queued
+    /// event). A deque, so that references stay valid while it grows.
+    std::deque<Slot> parked_;
     std::vector<RequestId> cancels_;
     std::map<TimerId, std::function<void()>> timers_;
     std::uint64_t timer_sequence_ = 0;
