@@ -3,7 +3,7 @@
 # runs every suite of the normal build (warnings as errors), every suite of an
 # ASan+UBSan build, and the fuzz corpora replay (suite `fuzz`, in both builds).
 # With CI=true (or COBALT_FUZZ_SECONDS=N) it also fuzzes each target for N seconds
-# (default 60) under ASan+UBSan and checks the codec benchmark ratio against libcoap.
+# (default 30) under ASan+UBSan and checks the codec benchmark ratio against libcoap.
 # Ends with one line "N passed, N failed" over everything; exits non-zero on any failure.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,9 +75,9 @@ if configure_and_build build-asan -Dwerror=true -Db_sanitize=address,undefined -
 fi
 
 if [[ ${CI:-} == true || -n ${COBALT_FUZZ_SECONDS:-} ]]; then
-  note "fuzzing each target for ${COBALT_FUZZ_SECONDS:-60} s (clang, ASan + UBSan)"
+  note "fuzzing each target for ${COBALT_FUZZ_SECONDS:-30} s (clang, ASan + UBSan)"
   fuzz_log=$(mktemp)
-  bash fuzz/run_fuzzers.sh build-fuzz "${COBALT_FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
+  bash fuzz/run_fuzzers.sh build-fuzz "${COBALT_FUZZ_SECONDS:-30}" 2>&1 | tee "$fuzz_log"
   fuzz_status=${PIPESTATUS[0]}
   summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$fuzz_log" | tail -n1)
   rm -f "$fuzz_log"
