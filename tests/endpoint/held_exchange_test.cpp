@@ -150,6 +150,24 @@ TEST(HeldExchange, ListenWithAnEndlessTimeoutNeverTimesOut) {
     EXPECT_TRUE(pair.client_endpoint().is_live(*id));
 }
 
+TEST(HeldExchange, Rfc7252_4_7_ListeningToAnUnansweredRequestFreesItsNstartSlot) {
+    // Regression (found by the engine fuzzer in CI): an endless listen kept the
+    // peer's only NSTART slot, so every later request to it queued forever.
+    EndpointPair pair;
+    pair.net.block(pair.server, pair.client);  // the server's answers never arrive
+    const auto first = pair.send(held(false), "x");
+    ASSERT_TRUE(first.ok());
+    ASSERT_TRUE(pair.net
+                    .with(pair.client,
+                          [&](Endpoint& c, Instant now) {
+                              return c.listen(now, *first, Duration{INT64_MAX});
+                          })
+                    .ok());
+    ASSERT_TRUE(pair.get("y").ok());
+    pair.net.run_for(milliseconds(10));
+    EXPECT_EQ(pair.sent(pair.client, pair.server).size(), 2u);  // "y" went at once
+}
+
 TEST(HeldExchange, ListenEndsWithATimeoutWhenNothingMoreArrives) {
     EndpointPair pair;
     const auto id = pair.send(held(), "x");

@@ -289,10 +289,15 @@ Result<Done, LocalError> Endpoint::State::listen(Instant now, RequestId request,
     if (e.multicast && e.state == ExchangeState::collecting) return Done{};
     if (e.state != ExchangeState::held && e.state != ExchangeState::awaiting_response)
         return Err{LocalError::invalid_request};
-    e.state = ExchangeState::awaiting_response;
+    // §4.7: a listener waits for the application, not for an answer to a request
+    // in flight; it must not hold the peer's NSTART slot (an endless listen would
+    // queue every later request to that peer forever).
+    leave_outstanding(now, *slot);
+    detail::Exchange& listener = exchanges[*slot];
+    listener.state = ExchangeState::awaiting_response;
     // Saturates: a timeout beyond the end of time means never.
     const Duration wait{timeout.ms > 0 ? timeout.ms : 0};
-    e.deadline = wait.ms >= detail::never.ms - now.ms ? detail::never : now + wait;
+    listener.deadline = wait.ms >= detail::never.ms - now.ms ? detail::never : now + wait;
     return Done{};
 }
 
