@@ -30,10 +30,27 @@ constexpr Duration seconds(std::int64_t n) noexcept {
 struct Instant {
     std::int64_t ms = 0;
 
+    static constexpr Instant max() noexcept { return {INT64_MAX}; }
+    static constexpr Instant min() noexcept { return {INT64_MIN}; }
+
     friend constexpr auto operator<=>(Instant, Instant) noexcept = default;
-    friend constexpr Instant operator+(Instant t, Duration d) noexcept { return {t.ms + d.ms}; }
-    friend constexpr Instant operator-(Instant t, Duration d) noexcept { return {t.ms - d.ms}; }
-    friend constexpr Duration operator-(Instant a, Instant b) noexcept { return {a.ms - b.ms}; }
+    /// Saturating: a deadline past the end of the timeline is the end of the
+    /// timeline, whatever Instant the caller passes in (the engine never wraps).
+    friend constexpr Instant operator+(Instant t, Duration d) noexcept {
+        std::int64_t sum = 0;
+        if (__builtin_add_overflow(t.ms, d.ms, &sum)) return d.ms > 0 ? max() : min();
+        return {sum};
+    }
+    friend constexpr Instant operator-(Instant t, Duration d) noexcept {
+        std::int64_t difference = 0;
+        if (__builtin_sub_overflow(t.ms, d.ms, &difference)) return d.ms > 0 ? min() : max();
+        return {difference};
+    }
+    friend constexpr Duration operator-(Instant a, Instant b) noexcept {
+        std::int64_t difference = 0;
+        if (__builtin_sub_overflow(a.ms, b.ms, &difference)) return {a > b ? INT64_MAX : INT64_MIN};
+        return {difference};
+    }
 };
 
 }  // namespace coap

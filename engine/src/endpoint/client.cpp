@@ -295,9 +295,9 @@ Result<Done, LocalError> Endpoint::State::listen(Instant now, RequestId request,
     leave_outstanding(now, *slot);
     detail::Exchange& listener = exchanges[*slot];
     listener.state = ExchangeState::awaiting_response;
-    // Saturates: a timeout beyond the end of time means never.
+    // Saturates (Instant arithmetic does): a timeout beyond the end of time means never.
     const Duration wait{timeout.ms > 0 ? timeout.ms : 0};
-    listener.deadline = wait.ms >= detail::never.ms - now.ms ? detail::never : now + wait;
+    listener.deadline = now + wait;
     return Done{};
 }
 
