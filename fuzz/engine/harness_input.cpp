@@ -61,6 +61,9 @@ void Harness::add_node(std::size_t index) {
     c.max_request_payload = pick(in_, payloads);
     static constexpr std::array<std::uint32_t, 4> ages{2, 0, 1, 60};
     c.busy_max_age = pick(in_, ages);
+    // Early dedup eviction for one seed in four, taken from bits already drawn so
+    // that the inputs of the corpus keep their meaning.
+    if ((c.seed & 0x300) == 0x300) c.dedup_eviction_age = coap::seconds((c.seed & 0x400) ? 5 : 60);
     const auto mode = static_cast<AutoRespond>(draw_index(in_, 2));
     TRACE(
         "endpoint %zu: seed %llu, capacities %zu/%zu/%zu/%zu/%zu, size %zu, token %u, "

@@ -209,6 +209,9 @@ void Harness::on_request(Node& n, const Event& event, std::size_t peer,
         };
         Duration shortest = lifetime(n.endpoint.config().transmission);
         if (n.pinned[peer]) shortest = std::min(shortest, lifetime(*n.pinned[peer]));
+        // A full cache may reclaim an entry this old (EndpointConfig::dedup_eviction_age).
+        const Duration eviction = n.endpoint.config().dedup_eviction_age;
+        if (eviction.ms > 0) shortest = std::min(shortest, eviction);
         n.handled[key] = n.quiet_since + shortest;
     }
     const Responder responder{event.responder.value, marker_of(*view)};

@@ -149,6 +149,41 @@ TEST(Rfc7252_4_5, AFullCacheNeverEvictsALiveEntryAndAnswers503WithMaxAge) {
     EXPECT_LE(pair.server_endpoint().stats().dedup_entries_in_use, 4u);
 }
 
+TEST(Rfc7252_4_5, WithAnEvictionAgeAFullCacheReclaimsAnEntryOnlyOnceItIsThatOld) {
+    EndpointConfig server;
+    server.capacities.dedup_entries = 2;
+    server.dedup_eviction_age = seconds(60);
+    EndpointPair pair(1, {}, server);
+    for (std::uint16_t id = 1; id <= 2; ++id)
+        pair.net.inject(pair.client, EndpointPair::server_address(),
+                        raw_get(MessageType::confirmable, id));
+    pair.net.run_for(seconds(30));
+    EXPECT_EQ(pair.handler_runs, 2u);
+    // 30 s old: younger than the eviction age, so still 5.03.
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 3));
+    pair.net.run_for(seconds(1));
+    EXPECT_EQ(pair.handler_runs, 2u);
+    EXPECT_TRUE(pair.sent(pair.server, pair.client)
+                    .back()
+                    .is(MessageType::acknowledgement, codes::service_unavailable));
+    // Past 60 s (long before EXCHANGE_LIFETIME) the oldest entry gives way.
+    pair.net.run_for(seconds(30));
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 3));
+    pair.net.run_for(seconds(1));
+    EXPECT_EQ(pair.handler_runs, 3u);
+    EXPECT_EQ(pair.sent(pair.server, pair.client).back().payload, "ok");
+    EXPECT_EQ(pair.server_endpoint().stats().dedup_evicted_early, 1u);
+    EXPECT_LE(pair.server_endpoint().stats().dedup_entries_in_use, 2u);
+    // The price, as documented: a duplicate of the evicted message runs again.
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_get(MessageType::confirmable, 1));
+    pair.net.run_for(seconds(1));
+    EXPECT_EQ(pair.server_endpoint().stats().dedup_evicted_early, 2u);
+    EXPECT_EQ(pair.handler_runs, 4u);
+}
+
 TEST(Rfc7252_4_5, ClientAcknowledgesADuplicateSeparateResponseWithoutReportingItTwice) {
     EndpointPair pair;
     std::optional<ResponderId> later;

@@ -79,6 +79,15 @@ struct EndpointConfig {
     /// How long a multicast request collects responses. Zero means DEFAULT_LEISURE
     /// plus ACK_TIMEOUT.
     Duration multicast_response_window{};
+    /// Zero (the default): a dedup entry is never reclaimed before it expires, so
+    /// a full dedup cache answers 5.03 (EndpointCapacities::dedup_entries). Above
+    /// zero: when the cache is full, the entry that expires soonest is reclaimed
+    /// for a new request if it was received at least this long ago and is not
+    /// still being answered. A duplicate of it arriving later would run its
+    /// handler again, so choose an age beyond MAX_TRANSMIT_SPAN (45 s, the last
+    /// retransmission) plus the network's worst delay; `cobalt serve` uses 60 s.
+    /// The sustained request rate then grows to dedup_entries / this age.
+    Duration dedup_eviction_age{};
     /// Max-Age, in seconds, of the 5.03 sent when a table is full.
     std::uint32_t busy_max_age = 2;
     /// Critical options that the registry knows but this endpoint does not

@@ -101,6 +101,8 @@ struct EndpointStats {
     /// Stored replies dropped from the full reply ring (or too large for it) while
     /// their dedup entry was live (EndpointCapacities::stored_reply_bytes).
     std::uint64_t replies_evicted = 0;
+    /// Live dedup entries reclaimed early (EndpointConfig::dedup_eviction_age).
+    std::uint64_t dedup_evicted_early = 0;
     /// Duplicate CON requests left unanswered because their stored reply was gone.
     std::uint64_t duplicates_unanswerable = 0;
 };

@@ -38,8 +38,9 @@ std::optional<std::uint32_t> DedupCache::find(const Address& peer, std::uint16_t
     return slot;
 }
 
-std::optional<std::uint32_t> DedupCache::insert(const Address& peer, std::uint16_t message_id,
-                                                Instant now, Instant expires) noexcept {
+std::optional<std::uint32_t> DedupCache::insert(
+    const Address& peer, std::uint16_t message_id, Instant now, Instant expires,
+    std::optional<Instant> evict_received_before) noexcept {
     if (now > latest_) latest_ = now;
     const std::uint64_t k = key(peer, message_id);
     // An expired entry for the same pair is replaced.
@@ -48,6 +49,13 @@ std::optional<std::uint32_t> DedupCache::insert(const Address& peer, std::uint16
         erase(*old);
     }
     reclaim_expired(now, reclaim_budget);
+    if (free_.empty() && evict_received_before && heap_size_ > 0) {
+        const DedupEntry& soonest = entries_[heap_[0].slot];
+        if (soonest.received <= *evict_received_before && soonest.exchange == no_slot) {
+            erase(heap_[0].slot);
+            ++evicted_early_;
+        }
+    }
     if (free_.empty()) return std::nullopt;
     const std::uint32_t slot = free_.pop();
     DedupEntry& e = entries_[slot];
@@ -56,6 +64,7 @@ std::optional<std::uint32_t> DedupCache::insert(const Address& peer, std::uint16
     e.key = k;
     e.message_id = message_id;
     e.expires = expires;
+    e.received = now;
     e.in_use = true;
     index_.insert(k, slot);
     heap_set(heap_size_, HeapNode{expires, slot});

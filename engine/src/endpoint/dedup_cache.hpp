@@ -39,6 +39,7 @@ enum class DedupReply : std::uint8_t {
 struct DedupEntry {
     Address peer;
     Instant expires{};
+    Instant received{};
     std::uint64_t key = 0;             ///< hash of (peer, message_id), as in the index
     ReplyRef reply_ref{};              ///< where the reply is, when reply == stored
     std::uint32_t exchange = no_slot;  ///< the server exchange still answering, if any
@@ -58,9 +59,12 @@ class DedupCache {
                                       Instant now) const noexcept;
     /// A new entry expiring at `expires`; nullopt when every entry is live. An
     /// expired entry for the same pair is replaced (callers find() first, so a
-    /// live one never is).
+    /// live one never is). With `evict_received_before`, a full cache reclaims
+    /// its soonest-expiring entry when that one was received at or before it and
+    /// no exchange still answers it (EndpointConfig::dedup_eviction_age).
     std::optional<std::uint32_t> insert(const Address& peer, std::uint16_t message_id, Instant now,
-                                        Instant expires) noexcept;
+                                        Instant expires,
+                                        std::optional<Instant> evict_received_before = {}) noexcept;
     /// Stores the reply sent for the entry, for duplicates. When the ring has no
     /// room, the oldest stored replies are dropped and their entries become `lost`;
     /// a reply larger than the ring is not stored and this entry becomes `lost`.
@@ -77,6 +81,8 @@ class DedupCache {
     std::optional<Instant> earliest_expiry() const noexcept;
     /// Replies dropped, or never stored for want of room, while their entry was live.
     std::uint64_t replies_evicted() const noexcept { return replies_evicted_; }
+    /// Live entries reclaimed early by the eviction policy of insert().
+    std::uint64_t evicted_early() const noexcept { return evicted_early_; }
     const ReplyStore& replies() const noexcept { return replies_; }
 
   private:
@@ -105,6 +111,7 @@ class DedupCache {
     HashIndex index_;
     ReplyStore replies_;
     std::uint64_t replies_evicted_ = 0;
+    std::uint64_t evicted_early_ = 0;
     Instant latest_{};  ///< the latest `now` seen by insert(), to tell live from expired
 };
 

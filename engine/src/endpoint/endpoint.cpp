@@ -182,6 +182,7 @@ EndpointStats Endpoint::stats() const noexcept {
     stats.exchanges_in_use = state_->exchanges.in_use();
     stats.dedup_entries_in_use = state_->dedup.in_use();
     stats.replies_evicted = state_->dedup.replies_evicted();
+    stats.dedup_evicted_early = state_->dedup.evicted_early();
     stats.peers_in_use = state_->peers.in_use();
     stats.queued_datagrams = state_->transmits.size();
     stats.queued_events = state_->events.size();

@@ -56,7 +56,10 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
 
     const Instant expires =
         now + (confirmable ? parameters.exchange_lifetime() : parameters.non_lifetime());
-    const auto entry = dedup.insert(peer, request.message_id(), now, expires);
+    const auto entry = dedup.insert(peer, request.message_id(), now, expires,
+                                    config.dedup_eviction_age.ms > 0
+                                        ? std::optional<Instant>(now - config.dedup_eviction_age)
+                                        : std::nullopt);
     if (!entry) {
         // Every dedup entry is live: answering now could run a handler twice, so
         // the peer is told to come back when the oldest entry expires.
