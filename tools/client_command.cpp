@@ -21,9 +21,7 @@ class BodyCollector {
   public:
     BodyCollector(std::ostream& err, bool progress, std::size_t upload_size)
         : err_(err), progress_(progress), upload_size_(upload_size) {}
-    ~BodyCollector() {
-        if (drawn_) err_ << '\n';
-    }
+    ~BodyCollector() { finish(); }
     BodyCollector(const BodyCollector&) = delete;
     BodyCollector& operator=(const BodyCollector&) = delete;
 
@@ -50,6 +48,11 @@ class BodyCollector {
     }
 
     const std::vector<std::byte>& body() const noexcept { return body_; }
+    /// Ends the progress bar's line (before the status line goes out).
+    void finish() {
+        if (drawn_) err_ << '\n';
+        drawn_ = false;
+    }
 
   private:
     void draw(std::string_view what, std::uint64_t done, std::uint64_t total) {
@@ -117,6 +120,7 @@ int run_request(Session& session, std::ostream& out, std::ostream& err, bool lin
                           .emit_any_response();
     auto task = send(*remote, std::move(descriptor));
     auto result = session.run(task);
+    collector.finish();
     if (!result) {
         if (session.interrupted()) {
             err << "cobalt: interrupted\n";

@@ -307,4 +307,67 @@ TEST(ClientCommands, ProxyUriAndProxySchemeForms) {
     proxy.set_request_handler({});
 }
 
+TEST(ClientCommands, ProgressBarOnlyWhenAsked) {
+    CliWorld world;
+    std::vector<std::string> storage{"get", "--block-size", "512", CliWorld::base() + "/large"};
+    cobalt_cli::Args args(storage.begin(), storage.end());
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = cobalt_cli::run_client(world.net.port(world.client_node), args, out, err,
+                                            {.seed = 31, .progress = true});
+    EXPECT_EQ(code, exit_code::ok) << err.str();
+    EXPECT_NE(err.str().find("\r[###############               ] 2048/4096 bytes received"),
+              std::string::npos)
+        << err.str();
+    EXPECT_NE(err.str().find("4096/4096 bytes received\n2.05 Content\n"), std::string::npos)
+        << err.str();
+    // Not for a response of one block, and never without progress (not a tty).
+    EXPECT_EQ(world.run({"get", CliWorld::base() + "/time"}).err, "2.05 Content\n");
+    EXPECT_EQ(world.run({"get", "--block-size", "512", CliWorld::base() + "/large"}).err,
+              "2.05 Content\n");
+}
+
+TEST(ClientCommands, BlockWiseUploadWithBlock1) {
+    CliWorld world;
+    // A stand-in for the server side of Block1 (another issue): acknowledges each
+    // block with 2.31 Continue and keeps the body.
+    const auto node = world.net.add_port(
+        coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4}, 5683));
+    coap::Driver uploads(world.net.port(node), coap::EndpointConfig{.seed = 79});
+    std::string body;
+    int requests = 0;
+    uploads.set_request_handler([&](coap::RequestContext& ctx) {
+        ++requests;
+        const auto payload = ctx.message().payload();
+        body.append(reinterpret_cast<const char*>(payload.data()), payload.size());
+        const auto block = ctx.message().block1();
+        if (block && block->more()) {
+            (void)ctx.respond(coap::codes::continue_, [block](coap::MessageWriter& w) {
+                w.option_uint(coap::OptionNumber::block1, block->to_uint());
+            });
+            return;
+        }
+        (void)ctx.respond(coap::codes::changed);
+    });
+    cli_test::TempDir local;
+    std::string content;
+    for (int i = 0; i < 1000; ++i)
+        content += static_cast<char>('a' + i % 26);
+    write_file(local.path() / "upload.txt", content);
+    const auto result =
+        world.run({"put", "--block-size", "128", "--payload",
+                   "@" + (local.path() / "upload.txt").string(), "coap://[::4]/upload"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(body, content);
+    EXPECT_EQ(requests, 8);  // ceil(1000 / 128)
+    uploads.set_request_handler({});
+
+    // serve's files refuse a partial upload until Block1 assembly lands.
+    const auto refused =
+        world.run({"put", "--block-size", "128", "--payload",
+                   "@" + (local.path() / "upload.txt").string(), CliWorld::base() + "/upload.txt"});
+    EXPECT_EQ(refused.exit_code, exit_code::client_error) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(world.dir.path() / "upload.txt"));
+}
+
 }  // namespace
