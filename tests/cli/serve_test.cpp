@@ -179,4 +179,26 @@ TEST(Serve, Options) {
     EXPECT_NE(out.str().find("usage: cobalt serve"), std::string::npos);
 }
 
+TEST(Serve, RunServerStopsWhenInterruptedOrIdle) {
+    coap::sim::Network net(3);
+    const auto node = net.add_port(CliWorld::server_address());
+    cli_test::TempDir dir;
+    std::ostringstream err;
+    volatile std::sig_atomic_t interrupted = 1;
+    EXPECT_EQ(
+        cobalt_cli::run_server(net.port(node), {.directory = dir.path()}, err, 1, &interrupted),
+        exit_code::ok);
+    EXPECT_NE(err.str().find("serving " + fs::canonical(dir.path()).string() +
+                             " and the demo resources on [::1]:5683"),
+              std::string::npos)
+        << err.str();
+    EXPECT_NE(err.str().find("stopped"), std::string::npos);
+    // On a simulated network with nothing to do, the loop ends by itself.
+    interrupted = 0;
+    EXPECT_EQ(cobalt_cli::run_server(net.port(node), {}, err, 2, &interrupted), exit_code::ok);
+    EXPECT_EQ(cobalt_cli::run_server(net.port(node), {.directory = "/nonexistent/cobalt"}, err, 3,
+                                     &interrupted),
+              exit_code::local_io);
+}
+
 }  // namespace
