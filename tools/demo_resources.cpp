@@ -79,11 +79,13 @@ void add_demo_resources(coap::ResourceTree& tree, coap::Driver& driver, const Se
         .ct(cf::text_plain)
         .get([&driver, &state, delay](coap::RequestContext& ctx) {
             auto pending = std::make_shared<coap::PendingResponse>(ctx.defer());
-            state.timers.push_back(driver.schedule(ctx.now() + delay, [pending, delay] {
+            const std::uint64_t key = state.next_timer++;
+            state.timers[key] = driver.schedule(ctx.now() + delay, [pending, delay, &state, key] {
+                state.timers.erase(key);
                 (void)pending->respond(
                     coap::codes::content,
                     "separate response after " + std::to_string(delay.ms) + " ms", cf::text_plain);
-            }));
+            });
         });
 }
 

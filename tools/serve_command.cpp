@@ -70,7 +70,7 @@ Server::Server(coap::Driver& driver, const ServeOptions& options)
 Server::~Server() {
     driver_.set_request_handler({});
     // Separate responses still to come answer 5.00 now (their timers go).
-    for (const auto timer : demo_->timers)
+    for (const auto& [key, timer] : demo_->timers)
         driver_.cancel_timer(timer);
 }
 

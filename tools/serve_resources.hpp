@@ -8,7 +8,9 @@
 #include <coap/driver.hpp>
 #include <gsl/span>
 
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -18,7 +20,8 @@ namespace cobalt_cli {
 /// The demo resources' state: the timers of separate responses still to come,
 /// cancelled (answering 5.00) when the server goes.
 struct DemoState {
-    std::vector<coap::Driver::TimerId> timers;
+    std::map<std::uint64_t, coap::Driver::TimerId> timers;
+    std::uint64_t next_timer = 0;
 };
 
 /// Where Uri-Path `segments` lead under `root` (canonical), or nullopt when they
