@@ -3,7 +3,10 @@
 // Server on the simulated network: outputs, status lines and exit codes, in
 // virtual time.
 #include "cli_world.hpp"
+#include "client_session.hpp"
+#include "content_format_names.hpp"
 #include "exit_codes.hpp"
+#include "pretty_print.hpp"
 #include "serve_resources.hpp"
 
 #include <coap/block_body.hpp>
@@ -368,6 +371,39 @@ TEST(ClientCommands, BlockWiseUploadWithBlock1) {
                    "@" + (local.path() / "upload.txt").string(), CliWorld::base() + "/upload.txt"});
     EXPECT_EQ(refused.exit_code, exit_code::client_error) << refused.err;
     EXPECT_FALSE(std::filesystem::exists(world.dir.path() / "upload.txt"));
+}
+
+TEST(CliHelpers, ContentFormatNames) {
+    EXPECT_EQ(cobalt_cli::parse_content_format("json"), 50);
+    EXPECT_EQ(cobalt_cli::parse_content_format("application/link-format"), 40);
+    EXPECT_EQ(cobalt_cli::parse_content_format("60"), 60);
+    EXPECT_EQ(cobalt_cli::parse_content_format("65000"), 65000);
+    EXPECT_FALSE(cobalt_cli::parse_content_format("70000"));
+    EXPECT_FALSE(cobalt_cli::parse_content_format("bogus"));
+    EXPECT_EQ(cobalt_cli::describe_content_format(50), "50 (application/json)");
+    EXPECT_EQ(cobalt_cli::content_format_for_file("a/b.JSON"), 50);
+    EXPECT_EQ(cobalt_cli::content_format_for_file("notes.txt"), 0);
+    EXPECT_EQ(cobalt_cli::content_format_for_file("Makefile"), 42);
+}
+
+TEST(CliHelpers, PrettyJsonAndLinks) {
+    EXPECT_EQ(cobalt_cli::pretty_json(R"({"a":[1,{"b":"x,y"}],"c":{}})"),
+              "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x,y\"\n    }\n  ],\n  \"c\": {}\n}\n");
+    EXPECT_EQ(cobalt_cli::pretty_json("{\"unterminated"), "{\"unterminated");
+    EXPECT_EQ(cobalt_cli::pretty_json("]"), "]");
+    bool ok = false;
+    EXPECT_EQ(cobalt_cli::pretty_links(R"(</a>;rt="x y";obs,</b>;ct=40)", &ok),
+              "</a>\n    rt=\"x y\"\n    obs\n</b>\n    ct=40\n");
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(cobalt_cli::pretty_links("not links", &ok), "not links");
+    EXPECT_FALSE(ok);
+}
+
+TEST(CliHelpers, DiscoveryUri) {
+    EXPECT_EQ(cobalt_cli::discovery_uri("coap://h"), "coap://h/.well-known/core");
+    EXPECT_EQ(cobalt_cli::discovery_uri("coap://h:1234/?rt=x"),
+              "coap://h:1234/.well-known/core?rt=x");
+    EXPECT_EQ(cobalt_cli::discovery_uri("coap://h/other"), "coap://h/other");
 }
 
 }  // namespace
