@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# cli_test.sh — the `cobalt` tool: outputs and exit codes of decode, encode and uri.
+# cli_test.sh — the `cobalt` tool: outputs and exit codes of decode, encode and uri,
+# and the network subcommands' help and argument errors (which need no network).
 # Usage: cli_test.sh PATH_TO_COBALT
 set -uo pipefail
 cobalt=$1
@@ -39,6 +40,20 @@ expect "uri resolution" 0 'coap://h/a/d?q' -- "$cobalt" uri --base coap://h/a/b/
 expect "uri malformed exits 1" 1 'character not allowed in a host name' -- "$cobalt" uri 'coap://h st/'
 expect "unknown command" 2 "unknown command" -- "$cobalt" frobnicate
 expect "version" 0 "cobalt " -- "$cobalt" --version
+
+for cmd in get post put delete fetch patch ipatch observe discover ping serve; do
+  expect "$cmd --help" 0 "usage: cobalt $cmd" -- "$cobalt" "$cmd" --help
+  expect "help $cmd" 0 "usage: cobalt $cmd" -- "$cobalt" help "$cmd"
+done
+expect "get --help lists exit codes" 0 '5 timeout, 6 4.xx response' -- "$cobalt" get --help
+expect "observe --help has --count" 0 '--count N' -- "$cobalt" observe --help
+expect "get without URI" 2 'missing URI' -- "$cobalt" get
+expect "get unknown flag" 2 "unknown option '--frob'" -- "$cobalt" get --frob coap://h/
+expect "bad block size" 2 '--block-size must be' -- "$cobalt" get --block-size 100 coap://h/
+expect "unknown content format" 2 "unknown content format 'nope'" -- "$cobalt" put --content-format nope coap://h/
+expect "unreadable payload file" 8 'cannot read' -- "$cobalt" put --payload @/nonexistent/cobalt coap://h/
+expect "serve bad port" 2 '--port needs a number' -- "$cobalt" serve --port 99999
+expect "usage lists the network commands" 0 'discover' -- "$cobalt" --help
 
 echo "$failures failure(s)"
 [[ $failures -eq 0 ]]

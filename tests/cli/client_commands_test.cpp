@@ -1,0 +1,409 @@
+// client_commands_test.cpp — the client subcommands (get, put, post, delete,
+// observe, discover, ping) run with run_client() against `cobalt serve`'s
+// Server on the simulated network: outputs, status lines and exit codes, in
+// virtual time.
+#include "cli_world.hpp"
+#include "client_session.hpp"
+#include "content_format_names.hpp"
+#include "exit_codes.hpp"
+#include "pretty_print.hpp"
+#include "serve_resources.hpp"
+
+#include <coap/block_body.hpp>
+#include <coap/request_context.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <csignal>
+
+namespace {
+
+using cli_test::CliWorld;
+using cli_test::read_file;
+using cli_test::write_file;
+namespace exit_code = cobalt_cli::exit_code;
+
+TEST(ClientCommands, GetAFileWithItsContentFormatAndEtag) {
+    CliWorld world;
+    write_file(world.dir.path() / "hello.txt", "hello, world");
+    const auto result = world.run({"get", "-v", CliWorld::base() + "/hello.txt"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(result.out, "hello, world");
+    EXPECT_NE(result.err.find("2.05 Content"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("Content-Format: 0"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("ETag"), std::string::npos) << result.err;
+}
+
+TEST(ClientCommands, AMatchingEtagIsAnswered203Valid) {
+    CliWorld world;
+    write_file(world.dir.path() / "a.json", R"({"a":1})");
+    const auto etag = coap::etag_of(
+        gsl::span<const std::byte>(reinterpret_cast<const std::byte*>(R"({"a":1})"), 7));
+    std::string hex;
+    for (const std::byte b : etag.bytes()) {
+        static constexpr char digits[] = "0123456789abcdef";
+        hex += digits[std::to_integer<unsigned>(b) >> 4];
+        hex += digits[std::to_integer<unsigned>(b) & 0xf];
+    }
+    const auto valid = world.run({"get", "--etag", hex, CliWorld::base() + "/a.json"});
+    EXPECT_EQ(valid.exit_code, exit_code::ok) << valid.err;
+    EXPECT_NE(valid.err.find("2.03 Valid"), std::string::npos) << valid.err;
+    const auto stale =
+        world.run({"get", "--etag", "0102", "--pretty", CliWorld::base() + "/a.json"});
+    EXPECT_EQ(stale.exit_code, exit_code::ok);
+    EXPECT_EQ(stale.out, "{\n  \"a\": 1\n}\n");
+}
+
+TEST(ClientCommands, MissingFileExitsWith4xxCode) {
+    CliWorld world;
+    const auto result = world.run({"get", CliWorld::base() + "/nothing-here"});
+    EXPECT_EQ(result.exit_code, exit_code::client_error);
+    EXPECT_NE(result.err.find("4.04 Not Found"), std::string::npos) << result.err;
+    EXPECT_TRUE(result.out.empty());
+}
+
+TEST(ClientCommands, PutCreatesThenChangesAndDeleteRemoves) {
+    CliWorld world;
+    const std::string uri = CliWorld::base() + "/notes/today.txt";
+    const auto created = world.run({"put", "--payload", "first", uri});
+    EXPECT_EQ(created.exit_code, exit_code::ok) << created.err;
+    EXPECT_NE(created.err.find("2.01 Created"), std::string::npos) << created.err;
+    EXPECT_EQ(read_file(world.dir.path() / "notes" / "today.txt"), "first");
+
+    const auto changed = world.run({"put", "--payload", "second", uri});
+    EXPECT_EQ(changed.exit_code, exit_code::ok) << changed.err;
+    EXPECT_NE(changed.err.find("2.04 Changed"), std::string::npos) << changed.err;
+    EXPECT_EQ(world.run({"get", uri}).out, "second");
+
+    const auto deleted = world.run({"delete", uri});
+    EXPECT_EQ(deleted.exit_code, exit_code::ok) << deleted.err;
+    EXPECT_NE(deleted.err.find("2.02 Deleted"), std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(world.dir.path() / "notes" / "today.txt"));
+    EXPECT_EQ(world.run({"delete", uri}).exit_code, exit_code::client_error);
+}
+
+TEST(ClientCommands, IfNoneMatchAndIfMatchArePreconditions) {
+    CliWorld world;
+    const std::string uri = CliWorld::base() + "/p.txt";
+    // If-None-Match: only when it does not exist (§5.10.8.2).
+    EXPECT_EQ(world.run({"put", "--if-none-match", "--payload", "v1", uri}).exit_code,
+              exit_code::ok);
+    const auto refused = world.run({"put", "--if-none-match", "--payload", "v2", uri});
+    EXPECT_EQ(refused.exit_code, exit_code::client_error);
+    EXPECT_NE(refused.err.find("4.12 Precondition Failed"), std::string::npos) << refused.err;
+    EXPECT_EQ(read_file(world.dir.path() / "p.txt"), "v1");
+    // If-Match with a stale ETag fails; an empty If-Match means "exists" (§5.10.8.1).
+    EXPECT_EQ(world.run({"put", "--if-match", "0badbeef", "--payload", "v3", uri}).exit_code,
+              exit_code::client_error);
+    EXPECT_EQ(world.run({"put", "--if-match", "", "--payload", "v4", uri}).exit_code,
+              exit_code::ok);
+    EXPECT_EQ(read_file(world.dir.path() / "p.txt"), "v4");
+    EXPECT_EQ(world.run({"put", "--if-match", "", "--payload", "x", CliWorld::base() + "/new.txt"})
+                  .exit_code,
+              exit_code::client_error);
+}
+
+TEST(ClientCommands, PayloadFromAFile) {
+    CliWorld world;
+    cli_test::TempDir local;
+    const std::string content = "{\"from\":\"a file\"}\n";
+    write_file(local.path() / "body.json", content);
+    const auto result = world.run({"put", "--content-format", "json", "--payload",
+                                   "@" + (local.path() / "body.json").string(),
+                                   CliWorld::base() + "/uploaded.json"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(read_file(world.dir.path() / "uploaded.json"), content);
+    const auto missing =
+        world.run({"put", "--payload", "@/nonexistent/cobalt/file", CliWorld::base() + "/x"});
+    EXPECT_EQ(missing.exit_code, exit_code::local_io);
+}
+
+TEST(ClientCommands, BlockWiseGetOfLargeIsByteIdentical) {
+    CliWorld world;
+    const auto before = world.net.trace().size();
+    const auto result = world.run({"get", "--block-size", "64", CliWorld::base() + "/large"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(result.out, cobalt_cli::large_body(4096));
+    // 4096 / 64 = 64 blocks: a request and a response each.
+    EXPECT_GE(world.net.trace().size() - before, 128u);
+}
+
+TEST(ClientCommands, BlockWiseGetOfALargeBinaryFile) {
+    CliWorld world;
+    std::string content;
+    for (int i = 0; i < 5000; ++i)
+        content += static_cast<char>((i * 37) & 0xff);
+    write_file(world.dir.path() / "blob.bin", content);
+    const auto small = world.run({"get", "--block-size", "256", CliWorld::base() + "/blob.bin"});
+    EXPECT_EQ(small.exit_code, exit_code::ok) << small.err;
+    EXPECT_EQ(small.out, content);
+    const auto plain = world.run({"get", CliWorld::base() + "/blob.bin"});
+    EXPECT_EQ(plain.out, content);
+}
+
+TEST(ClientCommands, EchoAnswersThePayload) {
+    CliWorld world;
+    const auto result = world.run({"post", "--content-format", "text/plain;charset=utf-8",
+                                   "--payload", "ping?", CliWorld::base() + "/echo"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(result.out, "ping?");
+    EXPECT_NE(result.err.find("2.05 Content"), std::string::npos);
+}
+
+TEST(ClientCommands, SeparateResponseAfterTheDelay) {
+    CliWorld world;
+    const auto start = world.net.now();
+    const auto result = world.run({"get", "-v", CliWorld::base() + "/separate"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(result.out, "separate response after 2000 ms");
+    EXPECT_GE((world.net.now() - start).ms, 2000);
+    // The empty ACK, then the response as a CON of its own.
+    EXPECT_NE(result.err.find("ACK 0.00 Empty"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("CON 2.05 Content"), std::string::npos) << result.err;
+}
+
+TEST(ClientCommands, DiscoverPrettyPrintsTheLinks) {
+    CliWorld world;
+    const auto result = world.run({"discover", CliWorld::base()});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_NE(result.out.find("</large>\n    rt=\"block\"\n    ct=0\n    sz=4096\n"),
+              std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("</time>"), std::string::npos);
+    EXPECT_NE(result.out.find("</echo>"), std::string::npos);
+    EXPECT_NE(result.out.find("</separate>"), std::string::npos);
+    const auto filtered = world.run({"discover", CliWorld::base() + "?rt=echo"});
+    EXPECT_EQ(filtered.exit_code, exit_code::ok);
+    EXPECT_NE(filtered.out.find("</echo>"), std::string::npos);
+    EXPECT_EQ(filtered.out.find("</large>"), std::string::npos) << filtered.out;
+}
+
+TEST(ClientCommands, PingAnswersWithTheRoundTrip) {
+    CliWorld world;
+    const auto result = world.run({"ping", "coap://server.example"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(result.out, "pong from [::1]:5683 in 10 ms\n");
+}
+
+TEST(ClientCommands, TimeoutWithAPartitionedPeer) {
+    CliWorld world;
+    world.net.partition(world.client_node, world.server_node);
+    const auto start = world.net.now();
+    const auto bounded = world.run({"get", "--timeout", "3", CliWorld::base() + "/time"});
+    EXPECT_EQ(bounded.exit_code, exit_code::timeout);
+    EXPECT_NE(bounded.err.find("timeout"), std::string::npos) << bounded.err;
+    EXPECT_EQ((world.net.now() - start).ms, 3000);
+    // Without --timeout the CON gives up after MAX_TRANSMIT_WAIT-ish (virtual time).
+    const auto unbounded = world.run({"get", CliWorld::base() + "/time"});
+    EXPECT_EQ(unbounded.exit_code, exit_code::timeout) << unbounded.err;
+    EXPECT_EQ(world.run({"ping", "--timeout", "1", CliWorld::base()}).exit_code,
+              exit_code::timeout);
+}
+
+TEST(ClientCommands, BadUriAndUnknownHost) {
+    CliWorld world;
+    EXPECT_EQ(world.run({"get", "coap://h st/"}).exit_code, exit_code::bad_uri);
+    EXPECT_EQ(world.run({"get", "not a uri"}).exit_code, exit_code::bad_uri);
+    EXPECT_EQ(world.run({"get", "http://example.org/"}).exit_code, exit_code::bad_uri);
+    const auto unknown = world.run({"get", "coap://nowhere.invalid/x"});
+    EXPECT_EQ(unknown.exit_code, exit_code::unreachable);
+    EXPECT_NE(unknown.err.find("nowhere.invalid"), std::string::npos);
+    EXPECT_EQ(world.run({"get", "--block-size", "100", CliWorld::base()}).exit_code,
+              exit_code::usage);
+    EXPECT_EQ(world.run({"get", "--accept", "no/such-type", CliWorld::base()}).exit_code,
+              exit_code::usage);
+}
+
+TEST(ClientCommands, VerbosePrintsEveryMessageRendered) {
+    CliWorld world;
+    const auto result = world.run(
+        {"get", "-v", "--accept", "text/plain;charset=utf-8", CliWorld::base() + "/time"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_NE(result.err.find("-- sent to [::1]:5683"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("CON 0.01 GET"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("Uri-Path: \"time\""), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("Accept: 0"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("-- received from [::1]:5683"), std::string::npos);
+    EXPECT_NE(result.err.find("ACK 2.05 Content"), std::string::npos);
+    // Without -v, only the status line.
+    EXPECT_EQ(world.run({"get", CliWorld::base() + "/time"}).err, "2.05 Content\n");
+}
+
+TEST(ClientCommands, NonconfirmableRequest) {
+    CliWorld world;
+    const auto result = world.run({"get", "--non", "-v", CliWorld::base() + "/time"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_NE(result.err.find("NON 0.01 GET"), std::string::npos);
+    EXPECT_NE(result.err.find("NON 2.05 Content"), std::string::npos);
+}
+
+TEST(ClientCommands, ObserveStopsAfterCountOrWhenTheServerEnds) {
+    CliWorld world;
+    // /time is not observable yet: the server answers once without Observe, which
+    // ends the observation (RFC 7641 §3.2) after one value.
+    const auto result = world.run({"observe", "--count", "3", CliWorld::base() + "/time"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 1) << result.out;
+    EXPECT_NE(result.err.find("2.05 Content"), std::string::npos);
+    const auto missing = world.run({"observe", CliWorld::base() + "/nothing"});
+    EXPECT_EQ(missing.exit_code, exit_code::client_error);
+}
+
+TEST(ClientCommands, ObserveEndsAfterDurationOrInterrupt) {
+    CliWorld world;
+    // A server that acknowledges the registration and sends notifications every
+    // second (a stand-in until server-side observe lands).
+    const auto node = world.net.add_port(
+        coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}, 5683));
+    coap::Driver observed(world.net.port(node), coap::EndpointConfig{.seed = 77});
+    observed.set_request_handler([](coap::RequestContext& ctx) {
+        (void)ctx.respond(coap::codes::content, [](coap::MessageWriter& w) {
+            w.option_uint(coap::OptionNumber::observe, 1);
+            w.payload("first");
+        });
+    });
+    const auto start = world.net.now();
+    const auto result = world.run({"observe", "--duration", "2.5", "coap://[::2]/obs"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(result.out, "first\n");
+    EXPECT_EQ((world.net.now() - start).ms, 2500);
+    EXPECT_NE(result.err.find("observation ended"), std::string::npos);
+
+    volatile std::sig_atomic_t interrupted = 1;
+    std::vector<std::string> storage{"observe", "coap://[::2]/obs"};
+    cobalt_cli::Args args(storage.begin(), storage.end());
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = cobalt_cli::run_client(world.net.port(world.client_node), args, out, err,
+                                            {.seed = 99, .interrupted = &interrupted});
+    EXPECT_EQ(code, exit_code::ok) << err.str();
+    observed.set_request_handler({});
+}
+
+TEST(ClientCommands, ProxyUriAndProxySchemeForms) {
+    CliWorld world;
+    const auto node = world.net.add_port(
+        coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3}, 5683));
+    coap::Driver proxy(world.net.port(node), coap::EndpointConfig{.seed = 78});
+    std::vector<std::string> seen;
+    proxy.set_request_handler([&seen](coap::RequestContext& ctx) {
+        std::string text;
+        for (const auto& option : ctx.message().options()) {
+            text += std::to_string(coap::to_underlying(option.number)) + "=" +
+                    std::string(option.as_string()) + ";";
+        }
+        seen.push_back(text);
+        (void)ctx.respond(coap::codes::content, "via proxy");
+    });
+    const auto proxied =
+        world.run({"get", "--proxy", "coap://[::3]", "http://example.org/a/b?c=d"});
+    EXPECT_EQ(proxied.exit_code, exit_code::ok) << proxied.err;
+    EXPECT_EQ(proxied.out, "via proxy");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0], "35=http://example.org/a/b?c=d;");
+    const auto scheme = world.run(
+        {"get", "--proxy", "coap://[::3]", "--proxy-scheme", "coap://example.org:7000/x"});
+    EXPECT_EQ(scheme.exit_code, exit_code::ok) << scheme.err;
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[1], "3=example.org;7=\x1b\x58;11=x;39=coap;");
+    proxy.set_request_handler({});
+}
+
+TEST(ClientCommands, ProgressBarOnlyWhenAsked) {
+    CliWorld world;
+    std::vector<std::string> storage{"get", "--block-size", "512", CliWorld::base() + "/large"};
+    cobalt_cli::Args args(storage.begin(), storage.end());
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = cobalt_cli::run_client(world.net.port(world.client_node), args, out, err,
+                                            {.seed = 31, .progress = true});
+    EXPECT_EQ(code, exit_code::ok) << err.str();
+    EXPECT_NE(err.str().find("\r[###############               ] 2048/4096 bytes received"),
+              std::string::npos)
+        << err.str();
+    EXPECT_NE(err.str().find("4096/4096 bytes received\n2.05 Content\n"), std::string::npos)
+        << err.str();
+    // Not for a response of one block, and never without progress (not a tty).
+    EXPECT_EQ(world.run({"get", CliWorld::base() + "/time"}).err, "2.05 Content\n");
+    EXPECT_EQ(world.run({"get", "--block-size", "512", CliWorld::base() + "/large"}).err,
+              "2.05 Content\n");
+}
+
+TEST(ClientCommands, BlockWiseUploadWithBlock1) {
+    CliWorld world;
+    // A stand-in for the server side of Block1 (another issue): acknowledges each
+    // block with 2.31 Continue and keeps the body.
+    const auto node = world.net.add_port(
+        coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4}, 5683));
+    coap::Driver uploads(world.net.port(node), coap::EndpointConfig{.seed = 79});
+    std::string body;
+    int requests = 0;
+    uploads.set_request_handler([&](coap::RequestContext& ctx) {
+        ++requests;
+        const auto payload = ctx.message().payload();
+        body.append(reinterpret_cast<const char*>(payload.data()), payload.size());
+        const auto block = ctx.message().block1();
+        if (block && block->more()) {
+            (void)ctx.respond(coap::codes::continue_, [block](coap::MessageWriter& w) {
+                w.option_uint(coap::OptionNumber::block1, block->to_uint());
+            });
+            return;
+        }
+        (void)ctx.respond(coap::codes::changed);
+    });
+    cli_test::TempDir local;
+    std::string content;
+    for (int i = 0; i < 1000; ++i)
+        content += static_cast<char>('a' + i % 26);
+    write_file(local.path() / "upload.txt", content);
+    const auto result =
+        world.run({"put", "--block-size", "128", "--payload",
+                   "@" + (local.path() / "upload.txt").string(), "coap://[::4]/upload"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(body, content);
+    EXPECT_EQ(requests, 8);  // ceil(1000 / 128)
+    uploads.set_request_handler({});
+
+    // serve's files refuse a partial upload until Block1 assembly lands.
+    const auto refused =
+        world.run({"put", "--block-size", "128", "--payload",
+                   "@" + (local.path() / "upload.txt").string(), CliWorld::base() + "/upload.txt"});
+    EXPECT_EQ(refused.exit_code, exit_code::client_error) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(world.dir.path() / "upload.txt"));
+}
+
+TEST(CliHelpers, ContentFormatNames) {
+    EXPECT_EQ(cobalt_cli::parse_content_format("json"), 50);
+    EXPECT_EQ(cobalt_cli::parse_content_format("application/link-format"), 40);
+    EXPECT_EQ(cobalt_cli::parse_content_format("60"), 60);
+    EXPECT_EQ(cobalt_cli::parse_content_format("65000"), 65000);
+    EXPECT_FALSE(cobalt_cli::parse_content_format("70000"));
+    EXPECT_FALSE(cobalt_cli::parse_content_format("bogus"));
+    EXPECT_EQ(cobalt_cli::describe_content_format(50), "50 (application/json)");
+    EXPECT_EQ(cobalt_cli::content_format_for_file("a/b.JSON"), 50);
+    EXPECT_EQ(cobalt_cli::content_format_for_file("notes.txt"), 0);
+    EXPECT_EQ(cobalt_cli::content_format_for_file("Makefile"), 42);
+}
+
+TEST(CliHelpers, PrettyJsonAndLinks) {
+    EXPECT_EQ(cobalt_cli::pretty_json(R"({"a":[1,{"b":"x,y"}],"c":{}})"),
+              "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x,y\"\n    }\n  ],\n  \"c\": {}\n}\n");
+    EXPECT_EQ(cobalt_cli::pretty_json("{\"unterminated"), "{\"unterminated");
+    EXPECT_EQ(cobalt_cli::pretty_json("]"), "]");
+    bool ok = false;
+    EXPECT_EQ(cobalt_cli::pretty_links(R"(</a>;rt="x y";obs,</b>;ct=40)", &ok),
+              "</a>\n    rt=\"x y\"\n    obs\n</b>\n    ct=40\n");
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(cobalt_cli::pretty_links("not links", &ok), "not links");
+    EXPECT_FALSE(ok);
+}
+
+TEST(CliHelpers, DiscoveryUri) {
+    EXPECT_EQ(cobalt_cli::discovery_uri("coap://h"), "coap://h/.well-known/core");
+    EXPECT_EQ(cobalt_cli::discovery_uri("coap://h:1234/?rt=x"),
+              "coap://h:1234/.well-known/core?rt=x");
+    EXPECT_EQ(cobalt_cli::discovery_uri("coap://h/other"), "coap://h/other");
+}
+
+}  // namespace

@@ -1,0 +1,204 @@
+// serve_test.cpp — `cobalt serve`'s Server on the simulated network: the
+// directory is never left (.., encoded slashes, symlinks), the root and
+// directories, the demo resources, and serve's flags.
+#include "cli_world.hpp"
+#include "exit_codes.hpp"
+#include "serve_resources.hpp"
+
+#include <coap/remote_endpoint.hpp>
+#include <coap/request.hpp>
+#include <coap/task.hpp>
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace {
+
+using cli_test::CliWorld;
+using cli_test::write_file;
+namespace exit_code = cobalt_cli::exit_code;
+namespace fs = std::filesystem;
+
+/// Sends `method` with Uri-Path segments taken verbatim from `path` (a client
+/// like cobalt's removes dot segments first; a hostile one need not).
+coap::Code raw_request(CliWorld& world, coap::Code method, std::string_view path,
+                       std::string_view payload = "") {
+    static std::uint64_t seed = 4242;
+    coap::Driver client(world.net.port(world.client_node), coap::EndpointConfig{.seed = ++seed});
+    auto remote = client.remote_endpoint(CliWorld::base()).value();
+    auto result = coap::run_until(client, remote.send(coap::Request::method(method)
+                                                          .payload(payload)
+                                                          .uri_host_path("", path)
+                                                          .emit_msg_code()));
+    return result ? *result : coap::Code{};
+}
+
+TEST(Serve, PathTraversalIsRejected) {
+    CliWorld world;
+    cli_test::TempDir outside;
+    write_file(outside.path() / "secret.txt", "do not serve");
+    write_file(world.dir.path() / "inside.txt", "fine");
+    fs::create_directory(world.dir.path() / "sub");
+    const std::string escape = "../" + outside.path().filename().string() + "/secret.txt";
+    EXPECT_EQ(raw_request(world, coap::codes::get, "sub/../inside.txt"), coap::codes::forbidden);
+    EXPECT_EQ(raw_request(world, coap::codes::get, "sub/../" + escape), coap::codes::forbidden);
+    EXPECT_EQ(raw_request(world, coap::codes::get, "./inside.txt"), coap::codes::forbidden);
+    EXPECT_EQ(raw_request(world, coap::codes::put, "../evil.txt", "x"), coap::codes::forbidden);
+    EXPECT_FALSE(fs::exists(world.dir.path().parent_path() / "evil.txt"));
+    EXPECT_EQ(raw_request(world, coap::codes::delete_, "sub/../" + escape), coap::codes::forbidden);
+    EXPECT_TRUE(fs::exists(outside.path() / "secret.txt"));
+    EXPECT_EQ(raw_request(world, coap::codes::get, "inside.txt"), coap::codes::content);
+
+    // Through the CLI: an encoded '/' inside one Uri-Path segment is refused; dot
+    // segments never leave the client (RFC 3986 removes them), so /%2E%2E/ stays inside.
+    const auto slash = world.run({"get", CliWorld::base() + "/sub%2F..%2Finside.txt"});
+    EXPECT_EQ(slash.exit_code, exit_code::client_error);
+    EXPECT_NE(slash.err.find("4.03 Forbidden"), std::string::npos) << slash.err;
+    const auto dots = world.run({"get", CliWorld::base() + "/sub/%2E%2E/%2E%2E/" +
+                                            outside.path().filename().string() + "/secret.txt"});
+    EXPECT_NE(dots.exit_code, exit_code::ok);
+    EXPECT_TRUE(dots.out.empty());
+}
+
+TEST(Serve, SymlinksOutsideAreRejectedInsideAreServed) {
+    CliWorld world;
+    cli_test::TempDir outside;
+    write_file(outside.path() / "secret.txt", "do not serve");
+    write_file(world.dir.path() / "real.txt", "real");
+    fs::create_symlink(outside.path() / "secret.txt", world.dir.path() / "link.txt");
+    fs::create_directory_symlink(outside.path(), world.dir.path() / "out");
+    fs::create_symlink(world.dir.path() / "real.txt", world.dir.path() / "alias.txt");
+    EXPECT_EQ(world.run({"get", CliWorld::base() + "/link.txt"}).exit_code,
+              exit_code::client_error);
+    EXPECT_EQ(world.run({"get", CliWorld::base() + "/out/secret.txt"}).exit_code,
+              exit_code::client_error);
+    EXPECT_EQ(world.run({"put", "--payload", "x", CliWorld::base() + "/out/new.txt"}).exit_code,
+              exit_code::client_error);
+    EXPECT_FALSE(fs::exists(outside.path() / "new.txt"));
+    const auto alias = world.run({"get", CliWorld::base() + "/alias.txt"});
+    EXPECT_EQ(alias.exit_code, exit_code::ok) << alias.err;
+    EXPECT_EQ(alias.out, "real");
+}
+
+TEST(Serve, PathUnderRules) {
+    cli_test::TempDir dir;
+    const fs::path root = fs::canonical(dir.path());
+    const std::string_view good[] = {"a", "b.txt"};
+    EXPECT_EQ(cobalt_cli::path_under(root, good), root / "a" / "b.txt");
+    const std::string_view bads[] = {"..", ".", "", "a/b", "a\\b", std::string_view("a\0b", 3)};
+    for (const std::string_view bad : bads) {
+        const std::string_view path[] = {"x", bad};
+        EXPECT_FALSE(cobalt_cli::path_under(root, path)) << bad;
+    }
+    EXPECT_FALSE(cobalt_cli::path_under(root, {}));
+}
+
+TEST(Serve, TheRootAndDirectoriesAreNotFiles) {
+    CliWorld world;
+    fs::create_directory(world.dir.path() / "d");
+    EXPECT_EQ(world.run({"get", CliWorld::base() + "/"}).exit_code, exit_code::client_error);
+    EXPECT_EQ(world.run({"get", CliWorld::base() + "/d"}).exit_code, exit_code::client_error);
+    const auto put = world.run({"put", "--payload", "x", CliWorld::base() + "/d"});
+    EXPECT_NE(put.err.find("4.05"), std::string::npos) << put.err;
+    EXPECT_EQ(world.run({"post", "--payload", "x", CliWorld::base() + "/file"}).exit_code,
+              exit_code::client_error);
+}
+
+TEST(Serve, ContentFormatFollowsTheExtension) {
+    CliWorld world;
+    write_file(world.dir.path() / "v.json", "[1,2]");
+    write_file(world.dir.path() / "v.cbor", "\x82\x01\x02");
+    write_file(world.dir.path() / "v", "?");
+    const auto json = world.run({"get", "-v", CliWorld::base() + "/v.json"});
+    EXPECT_NE(json.err.find("Content-Format: 50"), std::string::npos) << json.err;
+    const auto cbor = world.run({"get", "-v", CliWorld::base() + "/v.cbor"});
+    EXPECT_NE(cbor.err.find("Content-Format: 60"), std::string::npos) << cbor.err;
+    const auto plain = world.run({"get", "-v", CliWorld::base() + "/v"});
+    EXPECT_NE(plain.err.find("Content-Format: 42"), std::string::npos) << plain.err;
+}
+
+TEST(Serve, TimeAnswersTheCurrentTime) {
+    CliWorld world;
+    const auto result = world.run({"get", CliWorld::base() + "/time"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    ASSERT_EQ(result.out.size(), 20u) << result.out;
+    EXPECT_EQ(result.out[4], '-');
+    EXPECT_EQ(result.out.back(), 'Z');
+}
+
+TEST(Serve, PutToEchoAndWrongMethods) {
+    CliWorld world;
+    const auto put = world.run({"put", "--payload", "again", CliWorld::base() + "/echo"});
+    EXPECT_EQ(put.exit_code, exit_code::ok) << put.err;
+    EXPECT_EQ(put.out, "again");
+    const auto get = world.run({"get", CliWorld::base() + "/echo"});
+    EXPECT_EQ(get.exit_code, exit_code::client_error);
+    EXPECT_NE(get.err.find("4.05"), std::string::npos);
+}
+
+TEST(Serve, DemoOnlyWithoutADirectory) {
+    coap::sim::Network net(3);
+    const auto server_node = net.add_port(CliWorld::server_address());
+    const auto client_node = net.add_port(CliWorld::client_address());
+    coap::Driver driver(net.port(server_node), cobalt_cli::server_config(4));
+    auto server = cobalt_cli::build_server(driver, {});
+    std::vector<std::string> storage{"get", "coap://[::1]/anything"};
+    cobalt_cli::Args args(storage.begin(), storage.end());
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(cobalt_cli::run_client(net.port(client_node), args, out, err),
+              exit_code::client_error);
+    EXPECT_THROW(cobalt_cli::build_server(driver, {.directory = "/nonexistent/cobalt"}),
+                 std::runtime_error);
+}
+
+TEST(Serve, Options) {
+    std::ostringstream out;
+    std::ostringstream err;
+    int code = -1;
+    std::vector<std::string> storage{"files", "--bind", "[::1]", "--port", "5684"};
+    auto parsed = cobalt_cli::parse_serve_options(cobalt_cli::Args(storage.begin(), storage.end()),
+                                                  out, err, code);
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->directory, "files");
+    EXPECT_EQ(parsed->bind, "::1");
+    EXPECT_EQ(parsed->port, 5684);
+    parsed = cobalt_cli::parse_serve_options({}, out, err, code);
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->bind, "::");
+    EXPECT_EQ(parsed->port, 5683);
+    storage = {"--port", "70000"};
+    EXPECT_FALSE(cobalt_cli::parse_serve_options(cobalt_cli::Args(storage.begin(), storage.end()),
+                                                 out, err, code));
+    EXPECT_EQ(code, exit_code::usage);
+    storage = {"--help"};
+    EXPECT_FALSE(cobalt_cli::parse_serve_options(cobalt_cli::Args(storage.begin(), storage.end()),
+                                                 out, err, code));
+    EXPECT_EQ(code, exit_code::ok);
+    EXPECT_NE(out.str().find("usage: cobalt serve"), std::string::npos);
+}
+
+TEST(Serve, RunServerStopsWhenInterruptedOrIdle) {
+    coap::sim::Network net(3);
+    const auto node = net.add_port(CliWorld::server_address());
+    cli_test::TempDir dir;
+    std::ostringstream err;
+    volatile std::sig_atomic_t interrupted = 1;
+    EXPECT_EQ(
+        cobalt_cli::run_server(net.port(node), {.directory = dir.path()}, err, 1, &interrupted),
+        exit_code::ok);
+    EXPECT_NE(err.str().find("serving " + fs::canonical(dir.path()).string() +
+                             " and the demo resources on [::1]:5683"),
+              std::string::npos)
+        << err.str();
+    EXPECT_NE(err.str().find("stopped"), std::string::npos);
+    // On a simulated network with nothing to do, the loop ends by itself.
+    interrupted = 0;
+    EXPECT_EQ(cobalt_cli::run_server(net.port(node), {}, err, 2, &interrupted), exit_code::ok);
+    EXPECT_EQ(cobalt_cli::run_server(net.port(node), {.directory = "/nonexistent/cobalt"}, err, 3,
+                                     &interrupted),
+              exit_code::local_io);
+}
+
+}  // namespace

@@ -1,0 +1,92 @@
+// demo_resources.cpp — the demo resources of `cobalt serve`: /time, /large,
+// /echo and /separate (see serve_resources.hpp).
+#include "serve_resources.hpp"
+
+#include <coap/content_format.hpp>
+#include <coap/pending_response.hpp>
+#include <coap/request_context.hpp>
+#include <coap/resource_tree.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+
+namespace cobalt_cli {
+namespace {
+
+/// The wall-clock time as "2026-11-25T01:45:00Z" (the demo's only use of a clock).
+std::string current_time_text() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return std::string(text, length);
+}
+
+}  // namespace
+
+std::string large_body(std::size_t size) {
+    std::string text;
+    text.reserve(size + 64);
+    for (int line = 1; text.size() < size; ++line) {
+        char row[64];
+        std::snprintf(row, sizeof row, "%04d: cobalt serves this body block by block\n", line);
+        text += row;
+    }
+    text.resize(size);
+    return text;
+}
+
+void add_demo_resources(coap::ResourceTree& tree, coap::Driver& driver, const ServeOptions& options,
+                        DemoState& state) {
+    namespace cf = coap::content_formats;
+
+    // SERVER-SIDE OBSERVE: when server-side observe lands, /time becomes
+    // observable here (add .obs() and register the observer, then notify every
+    // observer once a second from a Driver timer). Until then it answers once.
+    tree.add("/time").rt("time").ct(cf::text_plain).get([](coap::RequestContext& ctx) {
+        (void)ctx.respond(coap::codes::content, current_time_text(), cf::text_plain);
+    });
+
+    const auto large = std::make_shared<const std::string>(large_body(options.large_size));
+    tree.add("/large")
+        .rt("block")
+        .ct(cf::text_plain)
+        .sz(static_cast<std::uint32_t>(large->size()))
+        .title("A large body served with Block2")
+        .get([large](coap::RequestContext& ctx) {
+            (void)ctx.respond_body(coap::codes::content, *large,
+                                   {.content_format = cf::text_plain});
+        });
+
+    const auto echo = [](coap::RequestContext& ctx) {
+        const auto payload = ctx.message().payload();
+        const auto format = ctx.message().content_format();
+        const coap::Code code =
+            ctx.method() == coap::codes::post ? coap::codes::content : coap::codes::changed;
+        (void)ctx.respond(code, [payload, format](coap::MessageWriter& w) {
+            if (format) w.option_uint(coap::OptionNumber::content_format, *format);
+            w.payload(payload);
+        });
+    };
+    tree.add("/echo").rt("echo").title("POST or PUT: answers the payload").post(echo).put(echo);
+
+    const coap::Duration delay = options.separate_delay;
+    tree.add("/separate")
+        .rt("separate")
+        .ct(cf::text_plain)
+        .get([&driver, &state, delay](coap::RequestContext& ctx) {
+            auto pending = std::make_shared<coap::PendingResponse>(ctx.defer());
+            const std::uint64_t key = state.next_timer++;
+            state.timers[key] = driver.schedule(ctx.now() + delay, [pending, delay, &state, key] {
+                state.timers.erase(key);
+                (void)pending->respond(
+                    coap::codes::content,
+                    "separate response after " + std::to_string(delay.ms) + " ms", cf::text_plain);
+            });
+        });
+}
+
+}  // namespace cobalt_cli

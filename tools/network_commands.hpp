@@ -1,0 +1,112 @@
+// network_commands.hpp — the `cobalt` network subcommands as a library
+// (cobalt_cli_lib), written against coap::Transport so that they run on any
+// transport: the simulated network in tests, UDP in the tool. The client side
+// (get/put/post/delete/fetch/patch/ipatch, observe, discover, ping) and the
+// server side (serve: a directory plus demo resources). Never opens a socket
+// itself: main.cpp gets one from make_transport().
+#pragma once
+
+#include "commands.hpp"
+
+#include <coap/driver.hpp>
+#include <coap/endpoint_config.hpp>
+#include <coap/resource_tree.hpp>
+#include <coap/time.hpp>
+#include <coap/transport.hpp>
+
+#include <csignal>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace cobalt_cli {
+
+/// What a client command needs from its surroundings besides the transport.
+struct ClientEnvironment {
+    /// Seeds the Endpoint's PRNG (tokens, message IDs); main.cpp draws it from
+    /// std::random_device, tests fix it.
+    std::uint64_t seed = 1;
+    /// Set by a SIGINT handler: observe deregisters and exits 0; other commands
+    /// give up. nullptr: never interrupted.
+    const volatile std::sig_atomic_t* interrupted = nullptr;
+    /// Draw a progress bar on `err` for block-wise transfers (main.cpp: stderr is a tty).
+    bool progress = false;
+};
+
+/// Runs one client subcommand (`args[0]` is "get", "observe", "ping", …) on a
+/// Driver of its own over `transport`: the payload goes to `out`, the status
+/// line and diagnostics (and -v's rendered messages) to `err`. Returns the exit
+/// code (exit_codes.hpp).
+int run_client(coap::Transport& transport, const Args& args, std::ostream& out, std::ostream& err,
+               const ClientEnvironment& environment = {});
+
+// ---- serve ----
+
+struct ServeOptions {
+    /// The directory served; empty: only the demo resources.
+    std::filesystem::path directory;
+    std::string bind = "::";
+    std::uint16_t port = 5683;
+    /// How long /separate waits before its separate response.
+    coap::Duration separate_delay = coap::seconds(2);
+    /// Bytes of /large.
+    std::size_t large_size = 4096;
+};
+
+/// Parses serve's arguments (after "serve"); nullopt after printing help (exit
+/// 0, `exit_code` set) or an error to `err` (`exit_code` set).
+std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& out,
+                                                std::ostream& err, int& exit_code);
+
+struct DemoState;
+
+/// A running server: the resource tree (files under the directory, the demo
+/// resources, /.well-known/core) served on one Driver, and the demo's pending
+/// separate responses. Destroy it before its Driver.
+class Server {
+  public:
+    Server(coap::Driver& driver, const ServeOptions& options);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    coap::ResourceTree& tree() noexcept { return tree_; }
+    const ServeOptions& options() const noexcept { return options_; }
+
+  private:
+    coap::Driver& driver_;
+    ServeOptions options_;
+    std::unique_ptr<DemoState> demo_;
+    coap::ResourceTree tree_;
+};
+
+/// A Server for `options` on `driver` (throws std::runtime_error when the
+/// directory does not exist).
+std::unique_ptr<Server> build_server(coap::Driver& driver, const ServeOptions& options);
+
+/// The Endpoint configuration serve runs with (larger request payloads).
+coap::EndpointConfig server_config(std::uint64_t seed);
+
+/// Runs serve on `transport` until `interrupted` is set; prints what it serves on `err`.
+int run_server(coap::Transport& transport, const ServeOptions& options, std::ostream& err,
+               std::uint64_t seed, const volatile std::sig_atomic_t* interrupted);
+
+// ---- the transport hook ----
+
+/// THE place where the tool gets its network: a transport bound to
+/// `bind_address` ("::", "0.0.0.0", "127.0.0.1", …) and `port` (0: any).
+/// Returns nullptr (after a message on `err`) when it cannot; today it always
+/// does, until the UDP adapter is wired in here (transport_hook.cpp).
+std::unique_ptr<coap::Transport> make_transport(std::string_view bind_address, std::uint16_t port,
+                                                std::ostream& err);
+
+/// main.cpp's entry for every network subcommand (client commands and serve):
+/// parses, asks make_transport() for a transport, runs. SIGINT handling and the
+/// seed are set up here.
+int network_command(std::string_view command, const Args& args);
+
+}  // namespace cobalt_cli

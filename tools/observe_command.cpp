@@ -1,0 +1,67 @@
+// observe_command.cpp — `cobalt observe URI`: registers (GET with Observe: 0,
+// RFC 7641) and prints every notification's payload on its own line until
+// --count notifications, --duration seconds, the server ends the observation,
+// or SIGINT. Leaving deregisters reactively: the exchange is closed, so the
+// next notification is answered with RST (§3.6).
+#include "client_session.hpp"
+#include "exit_codes.hpp"
+#include "pretty_print.hpp"
+
+#include <coap/content_format.hpp>
+
+namespace cobalt_cli {
+namespace {
+
+template <class D>
+coap::Task<int> observe(coap::RemoteEndpoint remote, D descriptor, const ClientOptions& options,
+                        std::ostream& out, std::ostream& err) {
+    auto stream = remote.send_as_stream(std::move(descriptor));
+    std::uint64_t seen = 0;
+    while (auto item = co_await stream.next()) {
+        if (!*item) {
+            err << "cobalt: observe " << options.uri << ": " << item->error() << "\n";
+            co_return exit_code_for(item->error());
+        }
+        const coap::OwnedMessage& notification = **item;
+        err << code_text(notification.code());
+        if (const auto sequence = notification.view().observe())
+            err << " (observe " << *sequence << ")";
+        err << "\n";
+        const std::string_view text = notification.payload_text();
+        const auto format = notification.view().content_format();
+        if (options.pretty && format == coap::content_formats::json)
+            out << pretty_json(text);
+        else
+            out << text << "\n";
+        out.flush();
+        if (options.count && ++seen >= *options.count) co_return exit_code::ok;
+    }
+    err << "cobalt: the server ended the observation\n";
+    co_return exit_code::ok;
+}
+
+}  // namespace
+
+int run_observe(Session& session, std::ostream& out, std::ostream& err) {
+    const ClientOptions& options = session.options();
+    int failed = exit_code::ok;
+    auto remote = session.remote(failed);
+    if (!remote) return failed;
+    if (options.proxy) remote->remove_host_option();
+    std::optional<coap::Instant> until;
+    if (options.duration) until = session.driver().now() + *options.duration;
+    auto task = observe(*remote, CliRequest<true>(options), options, out, err);
+    auto result = session.run(task, until);
+    if (result) return *result;
+    // Not finished: interrupted, --duration over, or --timeout over. Destroying
+    // the task (on return) ends the observation.
+    if (session.interrupted() || (until && session.driver().now() >= *until &&
+                                  (!session.deadline() || *until <= *session.deadline()))) {
+        err << "cobalt: observation ended\n";
+        return exit_code::ok;
+    }
+    err << "cobalt: timeout while observing " << options.uri << "\n";
+    return exit_code::timeout;
+}
+
+}  // namespace cobalt_cli

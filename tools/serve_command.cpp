@@ -1,0 +1,107 @@
+// serve_command.cpp — `cobalt serve [DIR] [--bind ADDR] [--port N]`: its flags,
+// the Server (files, demo resources, /.well-known/core on one Driver), and the
+// loop that runs it until SIGINT.
+#include "client_options.hpp"
+#include "exit_codes.hpp"
+#include "network_commands.hpp"
+#include "serve_resources.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace cobalt_cli {
+
+std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& out,
+                                                std::ostream& err, int& exit_code) {
+    ServeOptions options;
+    const auto usage_error = [&](std::string_view message) {
+        err << "cobalt serve: " << message << "\n(see cobalt serve --help)\n";
+        exit_code = exit_code::usage;
+        return std::nullopt;
+    };
+    bool have_directory = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string_view arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            out << network_help("serve");
+            exit_code = exit_code::ok;
+            return std::nullopt;
+        }
+        if (arg == "--bind") {
+            if (i + 1 >= args.size()) return usage_error("--bind needs an address");
+            std::string_view address = args[++i];
+            if (address.size() >= 2 && address.front() == '[' && address.back() == ']')
+                address = address.substr(1, address.size() - 2);
+            options.bind = std::string(address);
+        } else if (arg == "--port") {
+            unsigned port = 0;
+            const std::string_view text = i + 1 < args.size() ? args[++i] : "";
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
+            if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+                port > 65535)
+                return usage_error("--port needs a number 0..65535");
+            options.port = static_cast<std::uint16_t>(port);
+        } else if (arg.size() > 1 && arg.front() == '-') {
+            return usage_error("unknown option '" + std::string(arg) + "'");
+        } else if (!have_directory) {
+            options.directory = std::string(arg);
+            have_directory = true;
+        } else {
+            return usage_error("one directory only");
+        }
+    }
+    exit_code = exit_code::ok;
+    return options;
+}
+
+Server::Server(coap::Driver& driver, const ServeOptions& options)
+    : driver_(driver), options_(options), demo_(std::make_unique<DemoState>()) {
+    if (!options_.directory.empty()) {
+        std::error_code error;
+        if (!std::filesystem::is_directory(options_.directory, error))
+            throw std::runtime_error("not a directory: " + options_.directory.string());
+        options_.directory = std::filesystem::canonical(options_.directory);
+        add_file_resources(tree_, options_.directory);
+    }
+    add_demo_resources(tree_, driver_, options_, *demo_);
+    tree_.serve(driver_);
+}
+
+Server::~Server() {
+    driver_.set_request_handler({});
+    // Separate responses still to come answer 5.00 now (their timers go).
+    for (const auto& [key, timer] : demo_->timers)
+        driver_.cancel_timer(timer);
+}
+
+std::unique_ptr<Server> build_server(coap::Driver& driver, const ServeOptions& options) {
+    return std::make_unique<Server>(driver, options);
+}
+
+coap::EndpointConfig server_config(std::uint64_t seed) {
+    return coap::EndpointConfig{.seed = seed};
+}
+
+int run_server(coap::Transport& transport, const ServeOptions& options, std::ostream& err,
+               std::uint64_t seed, const volatile std::sig_atomic_t* interrupted) {
+    coap::Driver driver(transport, server_config(seed));
+    std::unique_ptr<Server> server;
+    try {
+        server = build_server(driver, options);
+    } catch (const std::exception& error) {
+        err << "cobalt serve: " << error.what() << "\n";
+        return exit_code::local_io;
+    }
+    err << "cobalt serve: serving "
+        << (options.directory.empty()
+                ? std::string("the demo resources")
+                : server->options().directory.string() + " and the demo resources")
+        << " on " << transport.local_address().text().view() << "\n";
+    const auto stop = [interrupted] { return interrupted != nullptr && *interrupted != 0; };
+    while (!stop())
+        if (!driver.run_until(stop)) break;
+    err << "cobalt serve: stopped\n";
+    return exit_code::ok;
+}
+
+}  // namespace cobalt_cli
