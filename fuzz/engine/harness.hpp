@@ -60,6 +60,7 @@ class Harness {
         op_listen,
         op_close,
         op_query,
+        op_unreachable,
         op_count
     };
 
@@ -117,6 +118,9 @@ class Harness {
                  const Body& body);
     void answer(Operation op);
     void set_parameters();
+    /// handle_unreachable for a drawn address: the exchanges it ends, and only
+    /// unicast ones to that address, end with peer_unreachable.
+    void unreachable();
 
     // harness_held.cpp
     /// A RequestId drawn for the calls on client exchanges: a live one, a live held
