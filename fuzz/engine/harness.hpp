@@ -134,8 +134,8 @@ class Harness {
     /// Checks index_of and is_live of every live and recently finished id.
     void check_handles(const Node& n) const;
     /// The end of a run, once no flight and no deadline is left: every live request
-    /// must be a held exchange whose response was polled; each is closed or (every
-    /// other one) listened to with a zero timeout. False when there was none.
+    /// must be a held exchange whose response was polled, or one listening without end; each is
+    /// closed or (every other one) listened to with a zero timeout. False when there was none.
     bool release_held();
 
     // harness_invariants.cpp
