@@ -17,6 +17,8 @@
 #include <net/if.h>
 #include <poll.h>
 
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -177,6 +179,10 @@ TEST(UdpLoopback, ManyConcurrentRequestsAllAnswered) {
     EXPECT_EQ(server.peers.size(), 60u);
     // The 60 requests left in a few sendmmsg calls, not one call each.
     EXPECT_LT(client.socket().stats().send_calls, 30u);
+}
+
+bool cobalt_equal(gsl::span<const std::byte> a, gsl::span<const std::byte> b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
 bool readable(int fd, int timeout_ms) {
@@ -378,6 +384,59 @@ TEST(UdpMulticast, ArrivalOnAGroupIsFlaggedIpv4) {
     EXPECT_EQ(got[0].interface_index, lo);
     EXPECT_FALSE(got[1].multicast) << "a unicast arrival is not flagged";
     receiver.leave_group(group, lo);
+}
+
+TEST(UdpMulticast, ADriverSeesAMulticastRequestAndAnswersFromItsUnicastAddress) {
+    const unsigned lo = ::if_nametoindex("lo");
+    ASSERT_NE(lo, 0u);
+    EndpointConfig config;
+    config.transmission.default_leisure = milliseconds(10);  // §8.2: answer after a short leisure
+    UdpDriver server_driver(bound_to(ipv4_any), config);
+    const Address group = *Address::parse("224.0.1.187");
+    try {
+        server_driver.socket().join_group(group, lo);
+    } catch (const std::system_error& e) {
+        GTEST_SKIP() << "the OS refused to join 224.0.1.187 on lo: " << e.what();
+    }
+    Server server(server_driver);
+    EpollLoop loop;
+    loop.add(server_driver);
+    UdpSocket client(bound_to(ipv4_any));
+    client.set_multicast_interface(lo);
+    std::array<std::byte, 64> request{};
+    const std::byte token[2] = {std::byte{0xab}, std::byte{0xcd}};
+    MessageWriter writer(request, MessageType::non_confirmable, codes::get, 0x4242, token);
+    writer.option(OptionNumber::uri_path, "all");
+    const std::size_t length = writer.finish().value();
+    const std::uint16_t port = server_driver.local_address().port();
+    client.send(group.with_port(port), {request.data(), length});
+    client.flush();
+    if (client.stats().sent != 1) GTEST_SKIP() << "the OS refused to send to 224.0.1.187 on lo";
+    ASSERT_TRUE(loop.run_until([&] { return !server.peers.empty(); },
+                               monotonic_now() + milliseconds(3000)));
+    ASSERT_EQ(server.multicast.size(), 1u);
+    EXPECT_TRUE(server.multicast[0]) << "the arrival on the group reached the request handler";
+    // The answer comes back from the server's unicast address, never from the group.
+    std::optional<ReceivedDatagram> answer;
+    std::vector<std::byte> copy;
+    const Instant limit = monotonic_now() + milliseconds(3000);
+    while (!answer && monotonic_now() < limit) {
+        loop.run_once(monotonic_now() + milliseconds(20));
+        for (const ReceivedDatagram& d : client.receive_batch()) {
+            answer = d;
+            copy.assign(d.bytes.begin(), d.bytes.end());
+        }
+    }
+    ASSERT_TRUE(answer) << "no response to the multicast request";
+    // (Which unicast address the kernel picks depends on the host: 127.0.0.1 or
+    // its primary address.)
+    EXPECT_FALSE(answer->peer.is_multicast()) << answer->peer.text().view();
+    EXPECT_EQ(answer->peer.family(), AddressFamily::ipv4);
+    EXPECT_EQ(answer->peer.port(), port);
+    const auto response = MessageView::parse(copy);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->code(), codes::content);
+    EXPECT_TRUE(cobalt_equal(response->token(), token));
 }
 
 TEST(UdpMulticast, ArrivalOnAGroupIsFlaggedIpv6) {
