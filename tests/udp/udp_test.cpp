@@ -386,6 +386,41 @@ TEST(UdpMulticast, ArrivalOnAGroupIsFlaggedIpv4) {
     receiver.leave_group(group, lo);
 }
 
+TEST(UdpMulticast, ADualStackSocketJoinsAnIpv4Group) {
+    const unsigned lo = ::if_nametoindex("lo");
+    ASSERT_NE(lo, 0u);
+    std::unique_ptr<UdpSocket> receiver;
+    try {
+        receiver = std::make_unique<UdpSocket>(bound_to(ipv6_any));
+    } catch (const std::system_error&) {
+        GTEST_SKIP() << "no IPv6 on this machine";
+    }
+    const Address group = *Address::parse("224.0.1.187");
+    try {
+        receiver->join_group(group, lo);
+    } catch (const std::system_error& e) {
+        GTEST_SKIP() << "the OS refused to join 224.0.1.187 on lo: " << e.what();
+    }
+    UdpSocket sender(bound_to(ipv4_any));
+    sender.set_multicast_interface(lo);
+    const std::byte hello[1] = {std::byte{9}};
+    sender.send(group.with_port(receiver->local_address().port()), hello);
+    sender.flush();
+    if (sender.stats().sent != 1) GTEST_SKIP() << "the OS refused to send to 224.0.1.187 on lo";
+    std::vector<ReceivedDatagram> got;
+    const Instant limit = monotonic_now() + milliseconds(3000);
+    while (got.empty() && monotonic_now() < limit) {
+        readable(receiver->fd(), 100);
+        for (const ReceivedDatagram& d : receiver->receive_batch())
+            got.push_back(d);
+    }
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_TRUE(got[0].multicast);
+    EXPECT_EQ(got[0].peer.family(), AddressFamily::ipv4) << "IPv4-mapped peers are unmapped";
+    ASSERT_TRUE(got[0].destination);
+    EXPECT_EQ(got[0].destination->family(), AddressFamily::ipv4);
+}
+
 TEST(UdpMulticast, ADriverSeesAMulticastRequestAndAnswersFromItsUnicastAddress) {
     const unsigned lo = ::if_nametoindex("lo");
     ASSERT_NE(lo, 0u);
