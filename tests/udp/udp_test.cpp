@@ -302,6 +302,23 @@ TEST(UdpIcmp, PortUnreachableFailsTheAwaitedSendAtOnceOverIpv6) {
     unreachable_fails_fast(ipv6_loopback);
 }
 
+TEST(UdpIcmp, APlainDriverOnAUdpTransportHearsOfItWhenWired) {
+    // The shape a command-line client uses: Driver::run_until over UdpTransport
+    // (wait() is poll(2)), unreachable reports wired with report_unreachable.
+    UdpTransport transport(bound_to(ipv4_loopback));
+    Driver driver(transport, EndpointConfig{.seed = 9});
+    report_unreachable(transport, driver);
+    const Address nobody = ipv4_loopback.with_port(closed_port(ipv4_loopback));
+    const Instant started = monotonic_now();
+    auto task = get(driver, uri_of(nobody, "/x"));
+    task.start();
+    ASSERT_TRUE(driver.run_until([&] { return task.done(); }, started + milliseconds(10000)));
+    const auto result = task.result();
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ErrorKind::peer_unreachable);
+    EXPECT_LT((monotonic_now() - started).ms, 1500);
+}
+
 TEST(UdpIcmp, ABareEndpointHearsOfItThroughEndpointSocket) {
     Endpoint endpoint(EndpointConfig{.seed = 5});
     UdpSocket socket(bound_to(ipv4_loopback));
