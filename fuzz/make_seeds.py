@@ -275,7 +275,7 @@ ENGINE_METHODS = [GET, POST, PUT, DELETE, FETCH, code(0, 7), 0, CONTENT]
 ENGINE_OPS = ["deliver", "deliver_at", "drop", "duplicate", "deliver_all", "raw", "craft",
               "mutate", "reply", "time_small", "time_huge", "timer", "timeout_early", "request",
               "ping", "cancel", "respond", "acknowledge", "release", "set_parameters", "batch",
-              "move", "send_next", "listen", "close", "query"]
+              "move", "send_next", "listen", "close", "query", "unreachable"]
 # listen() timeouts of fuzz/engine/harness_held.cpp (a flag picks this table or any int64).
 ENGINE_LISTEN_TIMEOUTS = [0, 1, 250, 5000, 100000, 1 << 40, -1000]
 # Addresses: 0-2 the endpoints, 3-5 foreign peers, 6-7 multicast groups.
@@ -516,6 +516,12 @@ class EngineSeed:
         self.op("query").inp.index(node, 2)
         return self.request_id(which, index, raw)
 
+    def unreachable(self, node=0, target=1):
+        self.op("unreachable")
+        self.inp.index(node, 2)
+        self.inp.index(target, 7)
+        return self
+
     def ping(self, node=0, target=1):
         self.op("ping")
         self.inp.index(node, 2)
@@ -732,6 +738,16 @@ def engine_seeds():
         "held-close-with-response-queued": S(manual, {}).request(hold=True, con=False,
                                                                 options=path)
         .op("deliver").batch(2).op("deliver").close(0).simple("deliver_all"),
+        # ICMP errors (handle_unreachable): the outstanding and the queued request,
+        # a ping, a foreign peer, a held exchange, a multicast group (ignored).
+        "unreachable-outstanding-and-queued": S().request(options=path).request(options=[])
+        .unreachable().simple("deliver", "deliver", "deliver_all"),
+        "unreachable-ping-foreign-and-group": S().ping(target=FOREIGN)
+        .request(target=GROUP, con=False, options=path).request(target=FOREIGN6, con=False)
+        .unreachable(target=FOREIGN).unreachable(target=GROUP).unreachable(target=FOREIGN6)
+        .timers(3),
+        "unreachable-held-then-listen": S().request(hold=True, options=path)
+        .simple("deliver", "deliver").unreachable().listen(1).unreachable().timers(2),
         "held-cancel-and-reuse": S({"exchanges": 1}, {}).request(hold=True, options=path)
         .simple("deliver", "deliver").cancel(0).query(2).request(hold=True, options=[])
         .simple("deliver", "deliver").query(2).query(1).close(0).query(2).request(options=[])

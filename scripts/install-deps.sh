@@ -7,7 +7,7 @@ packages=(
   meson ninja-build pkg-config cmake g++ python3
   clang-14 libclang-rt-14-dev llvm-14 clang-format
   libmsgsl-dev librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcoap3-dev libcoap3-bin
+  libcoap3-dev libcoap3-bin libasio-dev
 )
 
 missing=()

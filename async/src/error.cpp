@@ -36,6 +36,8 @@ std::string_view describe(ErrorKind kind) noexcept {
             return "invalid argument";
         case ErrorKind::host_not_found:
             return "host not found";
+        case ErrorKind::peer_unreachable:
+            return "peer unreachable";
     }
     return "unknown error";
 }
@@ -59,6 +61,8 @@ Error Error::from_failure(FailureReason reason) noexcept {
             return of(ErrorKind::cancelled);
         case FailureReason::rejected_response:
             return of(ErrorKind::unhandled_critical_option);
+        case FailureReason::peer_unreachable:
+            return of(ErrorKind::peer_unreachable);
     }
     return of(ErrorKind::response_timeout);
 }

@@ -60,6 +60,7 @@ class Harness {
         op_listen,
         op_close,
         op_query,
+        op_unreachable,
         op_count
     };
 
@@ -117,6 +118,9 @@ class Harness {
                  const Body& body);
     void answer(Operation op);
     void set_parameters();
+    /// handle_unreachable for a drawn address: the exchanges it ends, and only
+    /// unicast ones to that address, end with peer_unreachable.
+    void unreachable();
 
     // harness_held.cpp
     /// A RequestId drawn for the calls on client exchanges: a live one, a live held
@@ -130,8 +134,8 @@ class Harness {
     /// Checks index_of and is_live of every live and recently finished id.
     void check_handles(const Node& n) const;
     /// The end of a run, once no flight and no deadline is left: every live request
-    /// must be a held exchange whose response was polled; each is closed or (every
-    /// other one) listened to with a zero timeout. False when there was none.
+    /// must be a held exchange whose response was polled, or one listening without end; each is
+    /// closed or (every other one) listened to with a zero timeout. False when there was none.
     bool release_held();
 
     // harness_invariants.cpp

@@ -87,6 +87,25 @@ bool Harness::con_to_group(Node& n, std::size_t group,
     return true;
 }
 
+void Harness::unreachable() {
+    Node& n = node_at(draw_index(in_, 2));
+    const std::size_t target = draw_index(in_, address_count - 1);
+    const auto before = n.endpoint.stats();
+    const std::size_t failed = n.endpoint.handle_unreachable(now_, addresses()[target]);
+    const auto after = n.endpoint.stats();
+    TRACE("node %zu: unreachable %zu -> %zu failed\n", n.self, target, failed);
+    // Each failure releases its exchange and queues exactly its one event.
+    FUZZ_REQUIRE(after.exchanges_in_use + failed == before.exchanges_in_use);
+    FUZZ_REQUIRE(after.queued_events == before.queued_events + failed);
+    std::size_t candidates = 0;
+    for (auto& [id, live] : n.live) {
+        if (live.multicast || live.peer != target) continue;
+        live.unreachable = true;
+        ++candidates;
+    }
+    FUZZ_REQUIRE(failed <= candidates);
+}
+
 void Harness::cancel() {
     Node& n = node_at(draw_index(in_, 2));
     const std::size_t which = draw_index(in_, 4);

@@ -202,6 +202,8 @@ void Harness::execute(Operation op) {
             return close();
         case op_query:
             return query();
+        case op_unreachable:
+            return unreachable();
         case op_count:
             return;
     }

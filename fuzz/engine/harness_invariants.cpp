@@ -168,9 +168,12 @@ void Harness::on_event(Node& n, const Event& event) {
             const auto it = n.live.find(event.request.value);
             FUZZ_REQUIRE(it != n.live.end());
             FUZZ_REQUIRE(it->second.cancelled == (event.reason == FailureReason::cancelled));
+            if (event.reason == FailureReason::peer_unreachable)
+                FUZZ_REQUIRE(it->second.unreachable && !it->second.multicast);
             if (it->second.ping)
                 FUZZ_REQUIRE(event.reason == FailureReason::timeout ||
-                             event.reason == FailureReason::cancelled);
+                             event.reason == FailureReason::cancelled ||
+                             event.reason == FailureReason::peer_unreachable);
             if (it->second.multicast)
                 FUZZ_REQUIRE(event.reason == FailureReason::reset ||
                              event.reason == FailureReason::cancelled);

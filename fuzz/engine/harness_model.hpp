@@ -32,6 +32,9 @@ struct Live {
     bool multicast = false;
     bool ping = false;
     bool cancelled = false;
+    /// handle_unreachable named its peer while it was live: it may end with
+    /// peer_unreachable.
+    bool unreachable = false;
     /// RequestOptions::hold: a unicast response does not end the exchange.
     bool hold = false;
     /// A held unicast exchange whose response was polled after it was last (re)armed:

@@ -4,7 +4,6 @@
 
 #include "coap/sim/network.hpp"
 
-#include "ip_literal.hpp"
 #include "ip_packet.hpp"
 
 #include <algorithm>
@@ -83,7 +82,7 @@ bool Port::wait(std::optional<Instant> deadline) {
 }
 
 std::optional<Address> Port::resolve(std::string_view host, std::uint16_t port) {
-    if (const auto literal = parse_ip_literal(host, port)) return literal;
+    if (const auto literal = Address::parse(host, port)) return literal;
     const auto named = network_.lookup(host);
     if (!named) return std::nullopt;
     const auto bytes = named->bytes();

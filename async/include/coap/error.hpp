@@ -28,6 +28,7 @@ enum class ErrorKind : std::uint8_t {
     parse_error,                ///< a response (or its payload) could not be parsed
     invalid_argument,           ///< the request itself is invalid (bad URI, bad option)
     host_not_found,             ///< the URI's host could not be resolved
+    peer_unreachable,           ///< the network reported the peer unreachable (ICMP)
 };
 
 std::string_view describe(ErrorKind kind) noexcept;

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 
 namespace coap {
@@ -37,6 +38,18 @@ class Address {
     /// Any transport's identifying bytes; at most max_opaque_size (longer input is
     /// a contract violation).
     static Address opaque(gsl::span<const std::byte> bytes) noexcept;
+    /// The address an IP literal spells, with `port`: IPv4 dotted decimal
+    /// ("192.0.2.1", four decimal octets without leading zeros) or IPv6 in any
+    /// RFC 4291 §2.2 form ("2001:db8::1", "::", "::ffff:192.0.2.1"), optionally
+    /// bracketed ("[::1]") and with a numeric zone ("fe80::1%3", scope id 3).
+    /// nullopt for anything else (names, named zones, bracketed IPv4).
+    static std::optional<Address> parse(std::string_view host, std::uint16_t port = 0) noexcept;
+    /// This address with another port.
+    Address with_port(std::uint16_t port) const noexcept {
+        Address copy = *this;
+        copy.port_ = port;
+        return copy;
+    }
 
     AddressFamily family() const noexcept { return family_; }
     /// 4 bytes for IPv4, 16 for IPv6, the bytes given for opaque, none for none.

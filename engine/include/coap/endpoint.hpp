@@ -99,6 +99,15 @@ class Endpoint {
                          const ArrivalInfo& arrival = {}) noexcept;
     /// The timer armed from next_timeout() fired (calling it early is harmless).
     void handle_timeout(Instant now) noexcept;
+    /// The network reported `peer` unreachable (an ICMP port or host unreachable
+    /// for a datagram sent to it). Every unicast client exchange still waiting on
+    /// that peer (queued, awaiting an ACK or a response; not held ones, which wait
+    /// for the application, nor multicast ones) ends with
+    /// exchange_failed(peer_unreachable), queued ones first so that none of them is
+    /// sent meanwhile. When the event queue fills up, the rest carry on as if
+    /// nothing was reported (their retransmission or timeout still ends them).
+    /// Returns how many exchanges failed. Server exchanges are left alone.
+    std::size_t handle_unreachable(Instant now, const Address& peer) noexcept;
 
     // ---- outputs ----
     /// Copies the next datagram into `buffer`, which must hold

@@ -47,6 +47,7 @@ enum class FailureReason : std::uint8_t {
     reset,              ///< the peer answered with RST
     cancelled,          ///< the application called cancel()
     rejected_response,  ///< the response carried an unrecognised critical option (§5.4.1)
+    peer_unreachable,   ///< the network reported the peer unreachable (ICMP; handle_unreachable)
 };
 
 std::string_view describe(FailureReason reason) noexcept;

@@ -161,6 +161,31 @@ Result<Done, LocalError> Endpoint::State::cancel(Instant now, RequestId request)
     return Done{};
 }
 
+std::size_t Endpoint::State::on_unreachable(Instant now, const Address& peer) {
+    // Collect first (failing one exchange may start queued ones); queued ones
+    // go first, so that failing an outstanding one never sends a queued one.
+    due.clear();
+    for (const bool queued_pass : {true, false}) {
+        for (const std::uint32_t slot : exchanges.active()) {
+            const detail::Exchange& e = exchanges[slot];
+            if (!e.client || e.multicast || !(e.peer == peer)) continue;
+            const bool queued = e.state == ExchangeState::queued;
+            const bool waiting = e.state == ExchangeState::awaiting_ack ||
+                                 e.state == ExchangeState::awaiting_response;
+            if (queued_pass ? queued : waiting) due.push_back(slot);
+        }
+    }
+    std::size_t failed = 0;
+    for (const std::uint32_t slot : due) {
+        if (!finish_client(now, slot,
+                           Event{.kind = EventKind::exchange_failed,
+                                 .reason = FailureReason::peer_unreachable}))
+            break;  // the event queue is full: the rest end by their own timers
+        ++failed;
+    }
+    return failed;
+}
+
 void Endpoint::State::on_response(Instant now, const Address& peer, const MessageView& response) {
     const bool piggybacked = response.type() == MessageType::acknowledgement;
     const bool confirmable = response.type() == MessageType::confirmable;

@@ -39,6 +39,8 @@ std::string_view describe(FailureReason reason) noexcept {
             return "cancelled";
         case FailureReason::rejected_response:
             return "response rejected";
+        case FailureReason::peer_unreachable:
+            return "peer unreachable";
     }
     return "unknown failure";
 }

@@ -115,6 +115,10 @@ Result<RequestId, LocalError> Endpoint::ping(Instant now, const Address& peer) n
     return state_->send_request(now, peer, options, nullptr, true);
 }
 
+std::size_t Endpoint::handle_unreachable(Instant now, const Address& peer) noexcept {
+    return state_->on_unreachable(now, peer);
+}
+
 Result<Done, LocalError> Endpoint::cancel(Instant now, RequestId request) noexcept {
     return state_->cancel(now, request);
 }

@@ -69,6 +69,8 @@ struct Endpoint::State {
                                                const RequestOptions& options,
                                                const MessageBuilder* build, bool ping);
     Result<Done, LocalError> cancel(Instant now, RequestId request);
+    /// Fails the client exchanges waiting on `peer` (Endpoint::handle_unreachable).
+    std::size_t on_unreachable(Instant now, const Address& peer);
     Result<Done, LocalError> close(Instant now, RequestId request);
     Result<Done, LocalError> send_next(Instant now, RequestId request,
                                        const RequestOptions& options, const MessageBuilder& build);

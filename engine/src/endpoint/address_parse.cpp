@@ -1,14 +1,17 @@
-// ip_literal.cpp — IPv4 and IPv6 literal parsing (see ip_literal.hpp). The
-// grammar checks are the engine's URI host grammars; this file only converts.
-#include "ip_literal.hpp"
+// address_parse.cpp — Address::parse: IPv4 dotted decimal and IPv6 (RFC 4291
+// §2.2) literals, bracketed or not, with an optional numeric zone. The grammar
+// checks are the engine's URI host grammars; this file only converts.
+#include "coap/address.hpp"
 
 #include "coap/detail/ascii.hpp"
 #include "coap/detail/uri_grammar.hpp"
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 
-namespace coap::sim {
+namespace coap {
 namespace {
 
 /// The four bytes of a text the grammar accepted as IPv4address.
@@ -87,11 +90,11 @@ std::optional<Address> parse_ipv6(std::string_view text, std::uint16_t port) noe
 
 }  // namespace
 
-std::optional<Address> parse_ip_literal(std::string_view host, std::uint16_t port) noexcept {
+std::optional<Address> Address::parse(std::string_view host, std::uint16_t port) noexcept {
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
         return parse_ipv6(host.substr(1, host.size() - 2), port);
     if (detail::is_ipv4_address(host)) return Address::ipv4(ipv4_bytes(host), port);
     return parse_ipv6(host, port);
 }
 
-}  // namespace coap::sim
+}  // namespace coap

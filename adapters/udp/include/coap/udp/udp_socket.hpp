@@ -1,0 +1,139 @@
+// coap/udp/udp_socket.hpp — UdpSocket: one non-blocking UDP socket (IPv4, IPv6
+// or dual-stack) with batched receive (recvmmsg) and send (sendmmsg), arrival
+// information (IP_PKTINFO / IPV6_RECVPKTINFO), multicast membership and ICMP
+// errors read from the error queue (IP_RECVERR / IPV6_RECVERR). Owns the file
+// descriptor and its buffers; knows nothing of CoAP and never blocks.
+//
+// Answering from the right address: when bound to a wildcard address, the
+// socket remembers, per peer, the interface and local unicast address its last
+// datagram arrived on, and sends to that peer with that pktinfo (for a datagram
+// that arrived on a multicast group: that interface, source chosen by the
+// kernel, so answers never come from the group address). The table is bounded
+// (SocketConfig::max_routes) and cleared when full.
+#pragma once
+
+#include "coap/address.hpp"
+
+#include <gsl/span>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace coap::udp {
+
+struct SocketConfig {
+    /// Where to receive. Port 0: an ephemeral port (local_address() tells which).
+    /// The IPv6 wildcard "::" is dual-stack unless v6only.
+    Address bind = Address::ipv6({}, 0);
+    bool v6only = false;
+    /// Datagrams per recvmmsg/sendmmsg call (clamped to 1..1024).
+    std::size_t batch_size = 16;
+    /// A datagram longer than this is dropped (counted), never truncated.
+    std::size_t max_datagram_size = 65535;
+    /// SO_RCVBUF / SO_SNDBUF in bytes; 0 keeps the OS default.
+    int receive_buffer = 0;
+    int send_buffer = 0;
+    /// Peers whose arrival interface and address are remembered (see above).
+    std::size_t max_routes = 4096;
+};
+
+struct SocketStats {
+    std::uint64_t received = 0;
+    std::uint64_t dropped_oversize = 0;  ///< longer than max_datagram_size
+    std::uint64_t sent = 0;
+    std::uint64_t send_failed = 0;  ///< refused by the kernel (dropped; the engine retransmits)
+    std::uint64_t receive_calls = 0;
+    std::uint64_t send_calls = 0;
+    std::uint64_t icmp_errors = 0;  ///< error-queue entries read
+};
+
+/// One datagram of the last receive_batch(); `bytes` stay valid until the next call.
+struct ReceivedDatagram {
+    Address peer;
+    gsl::span<const std::byte> bytes;
+    /// Addressed to a multicast group (the IP header's destination).
+    bool multicast = false;
+    /// The destination address of the datagram (port: the socket's), when known.
+    std::optional<Address> destination;
+    unsigned interface_index = 0;
+};
+
+/// A peer the network reported unreachable (ICMP port/host/network unreachable).
+struct Unreachable {
+    Address peer;
+    int error = 0;  ///< ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, …
+};
+
+class UdpSocket {
+  public:
+    /// Opens and binds; throws std::system_error when the OS refuses.
+    explicit UdpSocket(const SocketConfig& config = {});
+    ~UdpSocket();
+    UdpSocket(UdpSocket&& other) noexcept;
+    UdpSocket& operator=(UdpSocket&& other) noexcept;
+    UdpSocket(const UdpSocket&) = delete;
+    UdpSocket& operator=(const UdpSocket&) = delete;
+
+    /// The descriptor, for an event loop: readable (POLLIN/EPOLLIN) when datagrams
+    /// wait, POLLERR/EPOLLERR when an ICMP error waits in the error queue.
+    int fd() const noexcept { return fd_; }
+    /// The bound address with the actual port (IPv4 for an IPv4 socket).
+    Address local_address() const noexcept { return local_; }
+    const SocketConfig& config() const noexcept { return config_; }
+    const SocketStats& stats() const noexcept { return stats_; }
+
+    /// One recvmmsg call of up to batch_size datagrams (oversize ones dropped).
+    /// Empty when none waits. Invalidates the previous batch.
+    gsl::span<const ReceivedDatagram> receive_batch();
+    /// Reads the error queue until it is empty: the peers reported unreachable.
+    /// Valid until the next call.
+    gsl::span<const Unreachable> read_errors();
+
+    /// Queues a datagram; sends the queue when it holds batch_size datagrams.
+    /// False when the datagram cannot be sent at all (too long, wrong family).
+    bool send(const Address& peer, gsl::span<const std::byte> datagram);
+    /// Sends everything queued (sendmmsg, batch_size at a time). A datagram the
+    /// kernel refuses (full buffer, no route) is dropped and counted.
+    void flush();
+    std::size_t queued() const noexcept { return outgoing_.size(); }
+
+    // ---- multicast (RFC 7252 §12.8: 224.0.1.187, ff02::fd, ff05::fd) ----
+    /// Joins `group` on the interface with index `interface_index` (0: the
+    /// kernel's choice). Throws std::system_error when the OS refuses.
+    void join_group(const Address& group, unsigned interface_index);
+    void leave_group(const Address& group, unsigned interface_index);
+    /// The interface multicast datagrams leave by (IP_MULTICAST_IF / IPV6_MULTICAST_IF).
+    void set_multicast_interface(unsigned interface_index);
+
+  private:
+    struct Outgoing {
+        Address peer;
+        std::size_t offset = 0;
+        std::size_t length = 0;
+    };
+    struct Route {
+        unsigned interface_index = 0;
+        std::optional<Address> local;  ///< unicast destination it arrived on
+    };
+    void close() noexcept;
+    void remember_route(const ReceivedDatagram& datagram);
+
+    int fd_ = -1;
+    int family_ = 0;
+    bool wildcard_ = false;
+    SocketConfig config_;
+    Address local_;
+    SocketStats stats_{};
+    std::vector<std::byte> receive_buffers_;
+    std::vector<std::byte> control_buffers_;
+    std::vector<ReceivedDatagram> received_;
+    std::vector<Unreachable> errors_;
+    std::vector<std::byte> send_bytes_;
+    std::vector<Outgoing> outgoing_;
+    std::unordered_map<Address, Route> routes_;
+};
+
+}  // namespace coap::udp

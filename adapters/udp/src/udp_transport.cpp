@@ -1,0 +1,66 @@
+// udp_transport.cpp — UdpTransport: receive, send, wait, time and batching
+// (see udp_transport.hpp). Name resolution is in resolve.cpp.
+#include "coap/udp/udp_transport.hpp"
+
+#include "coap/udp/clock.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+
+namespace coap::udp {
+
+UdpTransport::UdpTransport(const SocketConfig& config) : socket_(config) {}
+
+Instant UdpTransport::now() const {
+    return monotonic_now();
+}
+
+bool UdpTransport::refill() {
+    batch_ = {};
+    next_ = 0;
+    for (const Unreachable& error : socket_.read_errors())
+        if (on_unreachable_) on_unreachable_(error.peer);
+    batch_ = socket_.receive_batch();
+    return !batch_.empty();
+}
+
+std::optional<Received> UdpTransport::receive(gsl::span<std::byte> buffer) {
+    for (;;) {
+        if (next_ >= batch_.size() && !refill()) return std::nullopt;
+        const ReceivedDatagram& d = batch_[next_++];
+        if (d.bytes.size() > buffer.size()) {
+            ++dropped_short_buffer_;
+            continue;
+        }
+        if (!d.bytes.empty()) std::memcpy(buffer.data(), d.bytes.data(), d.bytes.size());
+        return Received{d.peer, d.bytes.size(), ArrivalInfo{.multicast = d.multicast}};
+    }
+}
+
+bool UdpTransport::send(const Address& peer, gsl::span<const std::byte> datagram) {
+    if (!socket_.send(peer, datagram)) return false;
+    if (batching_ == 0) socket_.flush();
+    return true;
+}
+
+void UdpTransport::end_batch() {
+    if (batching_ > 0 && --batching_ == 0) socket_.flush();
+}
+
+bool UdpTransport::wait(std::optional<Instant> deadline) {
+    socket_.flush();
+    if (next_ < batch_.size()) return true;
+    int timeout = -1;
+    if (deadline) {
+        const std::int64_t left = std::max<std::int64_t>(0, deadline->ms - now().ms);
+        timeout = static_cast<int>(std::min<std::int64_t>(left, INT_MAX));
+    }
+    pollfd p{socket_.fd(), POLLIN, 0};
+    (void)::poll(&p, 1, timeout);
+    return true;
+}
+
+}  // namespace coap::udp
