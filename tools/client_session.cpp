@@ -12,6 +12,7 @@ int exit_code_for(const coap::Error& error) {
         case coap::ErrorKind::response_timeout:
             return exit_code::timeout;
         case coap::ErrorKind::host_not_found:
+        case coap::ErrorKind::peer_unreachable:
             return exit_code::unreachable;
         case coap::ErrorKind::invalid_argument:
             return exit_code::bad_uri;

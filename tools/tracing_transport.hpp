@@ -23,6 +23,9 @@ class TracingTransport final : public coap::Transport {
     }
     coap::Address local_address() const override { return inner_.local_address(); }
     void attach(coap::Serviceable* owner) override { inner_.attach(owner); }
+    void set_unreachable_handler(std::function<void(const coap::Address&)> handler) override {
+        inner_.set_unreachable_handler(std::move(handler));
+    }
 
   private:
     void trace(std::string_view direction, const coap::Address& peer,

@@ -5,11 +5,15 @@
 #include "exit_codes.hpp"
 #include "network_commands.hpp"
 
+#include <coap/udp/udp_transport.hpp>
+
 #include <unistd.h>
 
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <random>
+#include <system_error>
 
 namespace cobalt_cli {
 namespace {
@@ -29,12 +33,24 @@ std::uint64_t random_seed() {
 
 std::unique_ptr<coap::Transport> make_transport(std::string_view bind_address, std::uint16_t port,
                                                 std::ostream& err) {
-    // UDP: replace the two lines below with the UDP adapter, e.g.
-    //   return coap::udp::open(bind_address, port, err);
-    (void)bind_address;
-    (void)port;
-    err << "cobalt: network commands are not available yet (no UDP transport in this build)\n";
-    return nullptr;
+    const auto address = coap::Address::parse(bind_address);
+    if (!address) {
+        err << "cobalt: '" << bind_address << "' is not an IP address to bind to\n";
+        return nullptr;
+    }
+    coap::udp::SocketConfig config;
+    config.bind = address->with_port(port);
+    // A server under load needs room for bursts; the OS may cap these.
+    config.receive_buffer = 4 << 20;
+    config.send_buffer = 4 << 20;
+    config.batch_size = 64;
+    try {
+        return std::make_unique<coap::udp::UdpTransport>(config);
+    } catch (const std::system_error& error) {
+        err << "cobalt: cannot open a UDP socket on " << bind_address << " port " << port << ": "
+            << error.code().message() << "\n";
+        return nullptr;
+    }
 }
 
 int network_command(std::string_view command, const Args& args) {

@@ -35,9 +35,12 @@ Driver::Driver(Transport& transport, const EndpointConfig& config)
     transmit_buffer_.resize(endpoint_.config().capacities.max_message_size);
     slots_.resize(endpoint_.config().capacities.exchanges);
     transport_.attach(this);
+    transport_.set_unreachable_handler(
+        [this](const Address& peer) { endpoint_.handle_unreachable(transport_.now(), peer); });
 }
 
 Driver::~Driver() {
+    transport_.set_unreachable_handler({});
     transport_.attach(nullptr);
 }
 

@@ -54,6 +54,12 @@ expect "unknown content format" 2 "unknown content format 'nope'" -- "$cobalt" p
 expect "unreadable payload file" 8 'cannot read' -- "$cobalt" put --payload @/nonexistent/cobalt coap://h/
 expect "serve bad port" 2 '--port needs a number' -- "$cobalt" serve --port 99999
 expect "usage lists the network commands" 0 'discover' -- "$cobalt" --help
+# Over real UDP on loopback: a port nothing listens on answers with ICMP port
+# unreachable, which ends the request at once with exit code 4.
+closed_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+expect "ICMP port unreachable exits 4" 4 'peer unreachable' -- \
+  "$cobalt" get --timeout 10 "coap://127.0.0.1:$closed_port/x"
+expect "bad bind address" 9 'not an IP address' -- "$cobalt" serve --bind nowhere --port 0
 
 echo "$failures failure(s)"
 [[ $failures -eq 0 ]]

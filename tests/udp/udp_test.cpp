@@ -302,12 +302,12 @@ TEST(UdpIcmp, PortUnreachableFailsTheAwaitedSendAtOnceOverIpv6) {
     unreachable_fails_fast(ipv6_loopback);
 }
 
-TEST(UdpIcmp, APlainDriverOnAUdpTransportHearsOfItWhenWired) {
+TEST(UdpIcmp, APlainDriverOnAUdpTransportHearsOfIt) {
     // The shape a command-line client uses: Driver::run_until over UdpTransport
-    // (wait() is poll(2)), unreachable reports wired with report_unreachable.
+    // (wait() is poll(2)); the Driver registers for unreachable reports itself
+    // (Transport::set_unreachable_handler).
     UdpTransport transport(bound_to(ipv4_loopback));
     Driver driver(transport, EndpointConfig{.seed = 9});
-    report_unreachable(transport, driver);
     const Address nobody = ipv4_loopback.with_port(closed_port(ipv4_loopback));
     const Instant started = monotonic_now();
     auto task = get(driver, uri_of(nobody, "/x"));

@@ -1,20 +1,12 @@
-// udp_driver.cpp — UdpDriver and report_unreachable (see udp_driver.hpp).
+// udp_driver.cpp — UdpDriver: service() batches the sends of one Driver pass.
 #include "coap/udp/udp_driver.hpp"
 
 #include <algorithm>
 
 namespace coap::udp {
 
-void report_unreachable(UdpTransport& transport, Driver& driver) {
-    transport.set_unreachable_handler([&transport, &driver](const Address& peer) {
-        driver.endpoint().handle_unreachable(transport.now(), peer);
-    });
-}
-
 UdpDriver::UdpDriver(const SocketConfig& socket, const EndpointConfig& endpoint)
-    : transport_(socket), driver_(transport_, endpoint) {
-    report_unreachable(transport_, driver_);
-}
+    : transport_(socket), driver_(transport_, endpoint) {}
 
 void UdpDriver::service() {
     transport_.begin_batch();

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -60,6 +61,13 @@ class Transport {
     /// Registers (or, with nullptr, removes) the one Serviceable that owns this
     /// transport; see Serviceable.
     virtual void attach(Serviceable* owner) { (void)owner; }
+    /// Where the transport reports a peer the network says is unreachable (an
+    /// ICMP error on a socket); a Driver registers its Endpoint's
+    /// handle_unreachable here, and an empty function removes it. Transports
+    /// that cannot tell ignore it.
+    virtual void set_unreachable_handler(std::function<void(const Address&)> handler) {
+        (void)handler;
+    }
 };
 
 }  // namespace coap

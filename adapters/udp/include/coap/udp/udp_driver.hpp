@@ -16,10 +16,6 @@
 
 namespace coap::udp {
 
-/// Makes `transport` report unreachable peers to `driver`'s Endpoint (what
-/// UdpDriver does for its own pair).
-void report_unreachable(UdpTransport& transport, Driver& driver);
-
 class UdpDriver {
   public:
     /// Throws std::system_error when the socket cannot be opened.

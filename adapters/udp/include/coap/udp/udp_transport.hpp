@@ -46,7 +46,7 @@ class UdpTransport final : public Transport {
     // ---- ICMP errors ----
     /// Called (from receive()) with each peer the network reported unreachable;
     /// typically `endpoint.handle_unreachable(now, peer)` (UdpDriver sets it).
-    void set_unreachable_handler(std::function<void(const Address&)> handler) {
+    void set_unreachable_handler(std::function<void(const Address&)> handler) override {
         on_unreachable_ = std::move(handler);
     }
 
