@@ -76,7 +76,17 @@ void ResourceTree::handle(RequestContext& context) const {
         (void)context.respond(codes::method_not_allowed);
         return;
     }
+    if (context.message().has_option(OptionNumber::block1)) {
+        if (!assemble(context)) return;
+    } else if (answer_from_cache(context)) {
+        return;
+    }
     (*handler)(context);
+}
+
+void ResourceTree::set_block_limits(const BlockLimits& limits) {
+    blockwise_->assembler.set_limits(limits);
+    blockwise_->responses.set_limits(limits);
 }
 
 RequestHandler ResourceTree::handler() const {
