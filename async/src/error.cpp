@@ -36,6 +36,8 @@ std::string_view describe(ErrorKind kind) noexcept {
             return "invalid argument";
         case ErrorKind::host_not_found:
             return "host not found";
+        case ErrorKind::representation_changed:
+            return "representation changed during a block-wise transfer";
     }
     return "unknown error";
 }

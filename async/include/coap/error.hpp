@@ -28,6 +28,7 @@ enum class ErrorKind : std::uint8_t {
     parse_error,                ///< a response (or its payload) could not be parsed
     invalid_argument,           ///< the request itself is invalid (bad URI, bad option)
     host_not_found,             ///< the URI's host could not be resolved
+    representation_changed,     ///< a block-wise response changed (new ETag) mid-transfer
 };
 
 std::string_view describe(ErrorKind kind) noexcept;
