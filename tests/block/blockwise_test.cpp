@@ -253,6 +253,44 @@ TEST(Blockwise, RequestTagSeparatesTwoUploadsFromOneClient) {
     EXPECT_TRUE(requests[0].message->has_option(OptionNumber::request_tag));
 }
 
+TEST(Blockwise, TwoClientsUploadToOneResourceAtOnce) {
+    Blockwise b(5, 0.05);
+    const auto other_node = b.pair.net.add_port(Address::ipv4({10, 0, 0, 3}, 5683));
+    Driver other(b.pair.net.port(other_node), EndpointConfig{.seed = 77});
+    std::vector<std::string> stored;
+    b.tree.add("/file").put([&](RequestContext& ctx) {
+        stored.push_back(text_of(ctx.payload()));
+        (void)ctx.respond(codes::changed);
+    });
+    const std::string one = body_of(20000);
+    const std::string two(30000, 'q');
+    auto first =
+        send(b.pair.remote("coap://10.0.0.2/file"),
+             Request::put().payload(one).block1(BlockValue::with_size(0, true, 256).value()));
+    auto second =
+        send(other.remote_endpoint("coap://10.0.0.2/file").value(),
+             Request::put().payload(two).block1(BlockValue::with_size(0, true, 512).value()));
+    first.start();
+    second.start();
+    ASSERT_TRUE(b.pair.net.run_until([&] { return first.done() && second.done(); },
+                                     b.pair.net.now() + seconds(3600)));
+    ASSERT_TRUE(first.result().ok());
+    ASSERT_TRUE(second.result().ok());
+    ASSERT_EQ(stored.size(), 2u);
+    EXPECT_TRUE((stored[0] == one && stored[1] == two) || (stored[0] == two && stored[1] == one));
+    // The transfers interleaved: each client sent blocks while the other's
+    // transfer was in progress.
+    std::size_t first_two = 0, last_one = 0, index = 0;
+    for (const auto& record : b.pair.net.trace().records()) {
+        ++index;
+        if (record.kind != sim::TraceKind::sent) continue;
+        if (record.from == other_node && first_two == 0) first_two = index;
+        if (record.from == b.pair.client_node) last_one = index;
+    }
+    EXPECT_LT(first_two, last_one);
+    EXPECT_EQ(b.tree.block1_transfers(), 0u);
+}
+
 TEST(Blockwise, AChangedRepresentationFailsClearlyWhenAskedTo) {
     Blockwise b;
     int gets = 0;

@@ -76,11 +76,10 @@ void ResourceTree::handle(RequestContext& context) const {
         (void)context.respond(codes::method_not_allowed);
         return;
     }
-    if (context.message().has_option(OptionNumber::block1)) {
-        if (!assemble(context)) return;
-    } else if (answer_from_cache(context)) {
-        return;
-    }
+    // A Block2 follow-up of §3.3 first: some clients repeat the last Block1
+    // option (without payload) in it.
+    if (answer_from_cache(context)) return;
+    if (context.message().has_option(OptionNumber::block1) && !assemble(context)) return;
     (*handler)(context);
 }
 
