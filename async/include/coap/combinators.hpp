@@ -387,6 +387,7 @@ class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
            gsl::span<const std::byte> request_tag = {})
         : Wrapper<Inner>(std::move(inner)),
           szx_(initial ? std::min<std::uint8_t>(initial->szx(), 6) : std::uint8_t{6}),
+          offset_(initial ? initial->offset() : 0),
           tag_(request_tag.begin(), request_tag.end()),
           tagged_(!request_tag.empty()) {}
 
@@ -473,7 +474,8 @@ class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
     }
 
     std::uint8_t szx_;
-    std::uint64_t offset_ = 0;
+    /// Where the block being sent starts (initial's NUM may start mid-body).
+    std::uint64_t offset_;
     std::vector<std::byte> tag_;
     bool tagged_ = false;
     bool uploaded_ = false;
