@@ -162,6 +162,30 @@ TEST(Blockwise, TheServersSmallerBlockSizeIsAdoptedFromItsFirstContinue) {
     EXPECT_EQ(requests.size(), 1u + (4000u - 1024u + 127u) / 128u);
 }
 
+TEST(Blockwise, ADownloadFollowsTheServersSmallerBlockSize) {
+    Blockwise b;
+    b.stored = body_of(3000);
+    b.max_block = 64;
+    const auto down = b.download(1024);
+    ASSERT_TRUE(down.ok()) << to_string(down.error());
+    EXPECT_EQ(*down, b.stored);
+    // §2.5: asked for 1024, answered 64; the client goes on at NUM 1 of 64 bytes.
+    const auto requests = b.pair.wire(b.pair.client_node, b.pair.server_node);
+    ASSERT_EQ(requests.size(), (3000u + 63u) / 64u);
+    EXPECT_EQ(requests[0].message->block2(), BlockValue::make(0, false, 6).value());
+    EXPECT_EQ(requests[1].message->block2(), BlockValue::make(1, false, 2).value());
+    // Every block carries the same ETag, block 0 also Size2.
+    const auto replies = b.pair.wire(b.pair.server_node, b.pair.client_node);
+    const auto etag = replies[0].message->opaque_option(OptionNumber::etag);
+    ASSERT_TRUE(etag);
+    EXPECT_EQ(replies[0].message->size2(), std::optional<std::uint32_t>(3000));
+    for (const auto& reply : replies) {
+        const auto each = reply.message->opaque_option(OptionNumber::etag);
+        ASSERT_TRUE(each);
+        EXPECT_TRUE(std::equal(each->begin(), each->end(), etag->begin(), etag->end()));
+    }
+}
+
 TEST(Blockwise, A413WithSize1MakesTheClientStartOverWithSmallerBlocks) {
     // The Endpoint itself refuses payloads over max_request_payload with 4.13
     // and Size1 = that limit.
