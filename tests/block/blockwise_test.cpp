@@ -225,6 +225,31 @@ TEST(Blockwise, A413ForTheWholeBodyIsAClearError) {
     EXPECT_EQ(b.tree.block1_transfers(), 0u);
 }
 
+TEST(Blockwise, MoreBlocksThanDedupEntriesFailClearlyNotTruncated) {
+    // Each block is a CON request holding a dedup entry for EXCHANGE_LIFETIME
+    // (EndpointCapacities::dedup_entries): a server with 64 entries answers the
+    // 65th block within 247 s with 5.03, and the upload fails with that error.
+    EndpointConfig server = roomy();
+    server.capacities.dedup_entries = 64;
+    AsyncPair pair(4, roomy(), server);
+    ResourceTree tree;
+    int runs = 0;
+    tree.add("/file").put([&](RequestContext& ctx) {
+        ++runs;
+        (void)ctx.respond(codes::changed);
+    });
+    tree.serve(pair.server);
+    auto task = send(pair.remote("coap://10.0.0.2/file"),
+                     Request::put()
+                         .payload(body_of(100 * 16))
+                         .block1(BlockValue::with_size(0, true, 16).value()));
+    ASSERT_TRUE(pair.run(task));
+    const auto result = task.result();
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, codes::service_unavailable);
+    EXPECT_EQ(runs, 0);
+}
+
 TEST(Blockwise, PostWithBlock1AndBlock2CollectsTheResponse) {
     for (const std::uint32_t block : {64u, 1024u}) {
         Blockwise b;
