@@ -38,6 +38,8 @@ std::string_view describe(ErrorKind kind) noexcept {
             return "host not found";
         case ErrorKind::peer_unreachable:
             return "peer unreachable";
+        case ErrorKind::representation_changed:
+            return "representation changed during a block-wise transfer";
     }
     return "unknown error";
 }

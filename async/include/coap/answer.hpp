@@ -53,6 +53,10 @@ struct AnswerRules {
     std::optional<BlockValue> block2{};
     /// The request carried Size2 (RFC 7959 §4: asks for the body's size).
     bool size2_requested = false;
+    /// The Block1 option every answer echoes: set when the request completed a
+    /// body sent in Block1 blocks (RFC 7959 §2.3: the final response carries
+    /// the last block's NUM with M=0).
+    std::optional<BlockValue> block1{};
 
     /// Copied from a request_received event.
     static AnswerRules of(const Event& event) noexcept;

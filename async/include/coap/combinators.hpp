@@ -12,6 +12,7 @@
 
 #include <gsl/span>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,6 +21,11 @@
 #include <vector>
 
 namespace coap {
+
+/// What block2() does when the ETag changes between blocks (RFC 7959 §2.4: the
+/// representation changed): start over from block 0 (at most three times, then
+/// fail), or fail at once; the failure is ErrorKind::representation_changed.
+enum class OnRepresentationChange : std::uint8_t { restart, fail };
 
 /// The combinator methods every descriptor offers (mixed in with CRTP). Each
 /// returns a new descriptor wrapping this one; call them on temporaries or on
@@ -58,12 +64,23 @@ class Combinators {
     auto multicast() &&;
     /// Block-wise response (RFC 7959): asks with `initial` (nullopt: no Block2 in
     /// the first request, follow the server) and fetches the following blocks.
-    auto block2(std::optional<BlockValue> initial = std::nullopt) const&;
-    auto block2(std::optional<BlockValue> initial = std::nullopt) &&;
+    auto block2(std::optional<BlockValue> initial = std::nullopt,
+                OnRepresentationChange on_change = OnRepresentationChange::restart) const&;
+    auto block2(std::optional<BlockValue> initial = std::nullopt,
+                OnRepresentationChange on_change = OnRepresentationChange::restart) &&;
     /// Block-wise request payload (RFC 7959): sends payload() in blocks of
-    /// `initial`'s size (default 1024), following the server's smaller size.
+    /// `initial`'s size (default 1024; a payload that fits one block goes
+    /// without Block1), Size1 with the first block, moves on after each 2.31
+    /// Continue, adopts a smaller size from the server's 2.31 (§2.5), and after
+    /// a 4.13 whose Size1 or Block1 asks for smaller blocks (or a 4.08) starts
+    /// over once per cause with the smaller size. With `request_tag` every block
+    /// carries that Request-Tag (RFC 9175). Combined with block2() (block1
+    /// first, block2 outside it), the response body to a large POST is fetched
+    /// too (§3.3); the follow-up requests carry neither Block1 nor payload.
     auto block1(std::optional<BlockValue> initial = std::nullopt) const&;
     auto block1(std::optional<BlockValue> initial = std::nullopt) &&;
+    auto block1(std::optional<BlockValue> initial, gsl::span<const std::byte> request_tag) const&;
+    auto block1(std::optional<BlockValue> initial, gsl::span<const std::byte> request_tag) &&;
     /// Uri-Host and Uri-Path ('/'-separated) of the request, replacing the remote
     /// endpoint's own.
     auto uri_host_path(std::string_view host, std::string_view path) const&;
@@ -131,6 +148,13 @@ class Wrapper {
         i.payload_bytes();
     }
     { return inner_.payload_bytes(); }
+    /// A response that an outer combinator consumed (a Block2 block it asks the
+    /// next one after): block1 learns from it that the upload is over.
+    void on_intermediate(const InboundContext& response) requires
+        requires(Inner& i, const InboundContext& c) {
+        i.on_intermediate(c);
+    }
+    { inner_.on_intermediate(response); }
 
     const Inner& inner() const noexcept { return inner_; }
 
@@ -275,8 +299,9 @@ class WithTransmission : public Wrapper<Inner>, public Combinators<WithTransmiss
 
 /// Fetches every block of a Block2 response: after a block with M set it asks
 /// for the next one (at the server's size: late negotiation, §2.5), restarts
-/// from block 0 when the ETag changes mid-transfer (at most three times), and
-/// hands the last block to the wrapped descriptor.
+/// from block 0 when the ETag changes mid-transfer (at most three times; or
+/// fails at once, see OnRepresentationChange), and hands the last block to the
+/// wrapped descriptor. A block other than the one asked for fails (parse_error).
 template <class Inner>
 class Block2 : public Wrapper<Inner>, public Combinators<Block2<Inner>> {
     static_assert(
@@ -285,8 +310,12 @@ class Block2 : public Wrapper<Inner>, public Combinators<Block2<Inner>> {
 
   public:
     static constexpr bool has_block2 = true;
-    Block2(Inner inner, std::optional<BlockValue> initial)
-        : Wrapper<Inner>(std::move(inner)), initial_(initial), next_(initial) {}
+    Block2(Inner inner, std::optional<BlockValue> initial,
+           OnRepresentationChange on_change = OnRepresentationChange::restart)
+        : Wrapper<Inner>(std::move(inner)),
+          initial_(initial),
+          next_(initial),
+          on_change_(on_change) {}
 
     void write_options(MessageWriter& writer) const {
         this->inner_.write_options(writer);
@@ -302,20 +331,27 @@ class Block2 : public Wrapper<Inner>, public Combinators<Block2<Inner>> {
         if (block->offset() != (next_ ? next_->offset() : 0))
             return Err{Error::of(ErrorKind::parse_error)};
         if (!track_etag(message)) {
-            if (++restarts_ > 3) return Err{Error::of(ErrorKind::parse_error)};
+            if (on_change_ == OnRepresentationChange::fail || ++restarts_ > 3)
+                return Err{Error::of(ErrorKind::representation_changed)};
             next_ = BlockValue::make(0, false, initial_ ? initial_->szx() : block->szx()).value();
+            notify_inner(*response);
             return send_next;
         }
         if (block->more()) {
             const auto following = block->next();
             if (!following) return Err{Error::of(ErrorKind::parse_error)};
             next_ = BlockValue::make(following->num(), false, following->szx()).value();
+            notify_inner(*response);
             return send_next;
         }
         return this->inner_.handle(response);
     }
 
   private:
+    void notify_inner(const InboundContext& response) {
+        if constexpr (requires { this->inner_.on_intermediate(response); })
+            this->inner_.on_intermediate(response);
+    }
     /// False when the representation changed under us (a different ETag).
     bool track_etag(const MessageView& message) {
         const auto etag = message.opaque_option(OptionNumber::etag);
@@ -332,12 +368,14 @@ class Block2 : public Wrapper<Inner>, public Combinators<Block2<Inner>> {
     std::optional<BlockValue> initial_;
     std::optional<BlockValue> next_;
     std::vector<std::byte> etag_;
+    OnRepresentationChange on_change_;
     int restarts_ = 0;
 };
 
-/// Sends payload() in Block1 blocks (with Size1 on the first), moving on after
-/// each 2.31 Continue and following a smaller size from the server (§2.5); the
-/// final response goes to the wrapped descriptor.
+/// Sends payload() in Block1 blocks (see Combinators::block1): Size1 with the
+/// first block, the next block after each 2.31 Continue, a smaller size when
+/// the server asks for one (§2.5), a restart with smaller blocks after a 4.13
+/// that asks for them; the final response goes to the wrapped descriptor.
 template <class Inner>
 class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
     static_assert(
@@ -345,13 +383,18 @@ class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
         "block1 needs a payload set with payload(bytes) or payload(text) before it");
 
   public:
-    Block1(Inner inner, std::optional<BlockValue> initial)
+    Block1(Inner inner, std::optional<BlockValue> initial,
+           gsl::span<const std::byte> request_tag = {})
         : Wrapper<Inner>(std::move(inner)),
-          szx_(initial ? initial->szx() : std::uint8_t{6}),
-          offset_(initial ? initial->offset() : 0) {}
+          szx_(initial ? std::min<std::uint8_t>(initial->szx(), 6) : std::uint8_t{6}),
+          offset_(initial ? initial->offset() : 0),
+          tag_(request_tag.begin(), request_tag.end()),
+          tagged_(!request_tag.empty()) {}
 
     void write_options(MessageWriter& writer) const {
         this->inner_.write_options(writer);
+        if (uploaded_) return;  // §3.3: Block2 follow-ups carry no Block1
+        if (tagged_) writer.option(OptionNumber::request_tag, gsl::span<const std::byte>(tag_));
         const auto body = this->inner_.payload_bytes();
         if (offset_ == 0 && body.size() <= block_size()) return;  // fits: no Block1
         const auto num = static_cast<std::uint32_t>(offset_ / block_size());
@@ -362,13 +405,29 @@ class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
             writer.option_uint(OptionNumber::size1, static_cast<std::uint32_t>(body.size()));
     }
     void write_payload(MessageWriter& writer) const {
+        if (uploaded_) return;
         const auto body = this->inner_.payload_bytes();
         const std::size_t begin = std::min<std::size_t>(offset_, body.size());
         const std::size_t length = std::min<std::size_t>(block_size(), body.size() - begin);
         writer.payload(body.subspan(begin, length));
     }
+    void on_intermediate(const InboundContext& response) {
+        if (response.code() != codes::continue_) uploaded_ = true;
+        if constexpr (requires { this->inner_.on_intermediate(response); })
+            this->inner_.on_intermediate(response);
+    }
     HandlerResult<typename Inner::value_type> handle(const InboundResult& response) {
-        if (!response || response->code() != codes::continue_) return this->inner_.handle(response);
+        if (!response || uploaded_) return this->inner_.handle(response);
+        const Code code = response->code();
+        if (code == codes::request_entity_too_large || code == codes::request_entity_incomplete) {
+            if (restart_after(response->message(), code)) return send_next;
+            uploaded_ = true;
+            return this->inner_.handle(response);
+        }
+        if (code != codes::continue_) {
+            uploaded_ = true;
+            return this->inner_.handle(response);
+        }
         const auto acknowledged = response->message().block1();
         if (!acknowledged) return Err{Error::of(ErrorKind::parse_error)};
         // The block just sent was taken whole; the next one starts after it.
@@ -388,8 +447,39 @@ class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
   private:
     std::size_t block_size() const noexcept { return std::size_t{1} << (szx_ + 4); }
 
+    /// After 4.13 (§2.9.3) with a Size1 or Block1 asking for smaller blocks, or
+    /// after a 4.08 (the server lost the transfer), starts over from the first
+    /// block, at most once per cause and size; false: the response is final.
+    bool restart_after(const MessageView& message, Code code) {
+        if (code == codes::request_entity_incomplete) {
+            if (restarted_incomplete_ || offset_ == 0) return false;
+            restarted_incomplete_ = true;
+            offset_ = 0;
+            return true;
+        }
+        std::optional<std::uint8_t> smaller;
+        if (const auto hint = message.block1(); hint && hint->szx() < szx_) smaller = hint->szx();
+        if (const auto size1 = message.size1();
+            !smaller && size1 && *size1 >= 16 && *size1 < block_size()) {
+            std::uint8_t szx = 0;
+            while (szx < 6 && (32u << szx) <= *size1)
+                ++szx;
+            smaller = szx;
+        }
+        // A Size1 at least one block says the whole body is too large: final.
+        if (!smaller || *smaller >= szx_) return false;
+        szx_ = *smaller;
+        offset_ = 0;
+        return true;
+    }
+
     std::uint8_t szx_;
+    /// Where the block being sent starts (initial's NUM may start mid-body).
     std::uint64_t offset_;
+    std::vector<std::byte> tag_;
+    bool tagged_ = false;
+    bool uploaded_ = false;
+    bool restarted_incomplete_ = false;
 };
 
 // ---- handlers and values ----
@@ -561,10 +651,12 @@ COBALT_COMBINATOR(payload(std::string_view text),
                        gsl::span<const std::byte>(reinterpret_cast<const std::byte*>(text.data()), text.size()))))
 COBALT_COMBINATOR(nonconfirmable(), (Nonconfirmable<Self>(std::forward<decltype(inner)>(inner))))
 COBALT_COMBINATOR(multicast(), (Multicast<Self>(std::forward<decltype(inner)>(inner))))
-COBALT_COMBINATOR(block2(std::optional<BlockValue> initial),
-    (Block2<Self>(std::forward<decltype(inner)>(inner), initial)))
+COBALT_COMBINATOR(block2(std::optional<BlockValue> initial, OnRepresentationChange on_change),
+    (Block2<Self>(std::forward<decltype(inner)>(inner), initial, on_change)))
 COBALT_COMBINATOR(block1(std::optional<BlockValue> initial),
     (Block1<Self>(std::forward<decltype(inner)>(inner), initial)))
+COBALT_COMBINATOR(block1(std::optional<BlockValue> initial, gsl::span<const std::byte> request_tag),
+    (Block1<Self>(std::forward<decltype(inner)>(inner), initial, request_tag)))
 COBALT_COMBINATOR(uri_host_path(std::string_view host, std::string_view path),
     (UriHostPath<Self>(std::forward<decltype(inner)>(inner), host, path)))
 COBALT_COMBINATOR(include_socket_addr(), (IncludeSocketAddr<Self>(std::forward<decltype(inner)>(inner))))

@@ -29,6 +29,7 @@ enum class ErrorKind : std::uint8_t {
     invalid_argument,           ///< the request itself is invalid (bad URI, bad option)
     host_not_found,             ///< the URI's host could not be resolved
     peer_unreachable,           ///< the network reported the peer unreachable (ICMP)
+    representation_changed,     ///< a block-wise response changed (new ETag) mid-transfer
 };
 
 std::string_view describe(ErrorKind kind) noexcept;

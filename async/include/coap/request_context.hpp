@@ -25,6 +25,7 @@
 
 namespace coap {
 
+class Block2ResponseCache;
 class Driver;
 class PendingResponse;
 
@@ -59,7 +60,16 @@ class RequestContext {
     /// Always false today: the Endpoint answers duplicates from its store (§4.5)
     /// and never hands the same request to a handler twice.
     bool duplicate() const noexcept { return false; }
+    /// The request message (for a body sent in Block1 blocks: its last block).
     const MessageView& message() const noexcept { return message_; }
+    /// The request body: the message's payload, or the whole body assembled from
+    /// Block1 blocks (ResourceTree runs the handler only once it is complete).
+    gsl::span<const std::byte> payload() const noexcept {
+        if (assembled_) return {body_.data(), body_.size()};
+        return message_.payload();
+    }
+    /// The body came in Block1 blocks and was assembled.
+    bool assembled() const noexcept { return assembled_; }
     Code method() const noexcept { return message_.code(); }
     ResponderId responder() const noexcept { return rules_.responder; }
     const AnswerRules& rules() const noexcept { return rules_; }
@@ -80,6 +90,17 @@ class RequestContext {
     // ---- the route that matched (set by ResourceTree) ----
     const RouteMatch& route() const noexcept { return route_; }
     void set_route(const RouteMatch& route) noexcept { route_ = route; }
+    /// Set by ResourceTree when a Block1 transfer completed: `body` is the whole
+    /// request body, `ack` the Block1 every answer echoes, and a response body
+    /// answered in several Block2 blocks is kept in `responses` for the client's
+    /// follow-up requests (RFC 7959 §3.3).
+    void set_assembled(std::vector<std::byte> body, BlockValue ack,
+                       Block2ResponseCache* responses) noexcept {
+        body_ = std::move(body);
+        assembled_ = true;
+        rules_.block1 = ack;
+        responses_ = responses;
+    }
     /// What "{name}" matched; nullopt for a name the route does not have.
     std::optional<std::string_view> param(std::string_view name) const noexcept {
         return route_.param(name);
@@ -132,6 +153,9 @@ class RequestContext {
     OptionValues path_;
     OptionValues queries_;
     RouteMatch route_{};
+    std::vector<std::byte> body_;
+    Block2ResponseCache* responses_ = nullptr;
+    bool assembled_ = false;
     bool answered_ = false;
     bool deferred_ = false;
 };

@@ -13,8 +13,18 @@
 //   });
 //   tree.add("/things/{id}/state").put(set_state);
 //   tree.serve(driver);
+//
+// Block-wise requests (RFC 7959): a request with Block1 is assembled per
+// (peer, path, Request-Tag) before its handler runs (2.31 Continue for each
+// non-final block, 4.08 on a gap, 4.13 with Size1 over the limit, 5.03 when
+// the assembly tables are full); the handler sees the whole body in
+// RequestContext::payload() and its answer echoes Block1 (M=0). A large
+// response to such a request is kept so that the following Block2 requests
+// (without a body) are answered without running the handler again (§3.3).
+// Limits: set_block_limits() (BlockLimits in block1_assembly.hpp).
 #pragma once
 
+#include "coap/block1_assembly.hpp"
 #include "coap/code.hpp"
 #include "coap/link_format.hpp"
 #include "coap/result.hpp"
@@ -127,8 +137,18 @@ class ResourceTree {
     /// values); nullopt when none does.
     std::optional<Route> route(gsl::span<const std::string_view> path) const noexcept;
 
-    /// Serves one request: routes it, dispatches by method, 4.04 / 4.05.
+    /// Serves one request: routes it, dispatches by method, 4.04 / 4.05, and
+    /// assembles Block1 bodies first (see the top of this file).
     void handle(RequestContext& context) const;
+
+    // ---- block-wise state (RFC 7959) ----
+    void set_block_limits(const BlockLimits& limits);
+    const BlockLimits& block_limits() const noexcept { return blockwise_->assembler.limits(); }
+    /// Block1 transfers being assembled, and the bytes they hold.
+    std::size_t block1_transfers() const noexcept { return blockwise_->assembler.transfers(); }
+    std::size_t block1_bytes() const noexcept { return blockwise_->assembler.bytes(); }
+    /// Responses kept for Block2 follow-up requests (§3.3).
+    std::size_t cached_block2_responses() const noexcept { return blockwise_->responses.size(); }
     /// A request handler for Driver::set_request_handler that serves this tree,
     /// which must outlive its use.
     RequestHandler handler() const;
@@ -144,8 +164,19 @@ class ResourceTree {
 
   private:
     void serve_discovery(RequestContext& context) const;
+    /// Feeds a Block1 request to the assembler; true when the handler is to run
+    /// (the body is complete), false when the request was answered here.
+    bool assemble(RequestContext& context) const;
+    /// Answers a Block2 follow-up from a kept response; false when none is kept.
+    bool answer_from_cache(RequestContext& context) const;
 
+    struct Blockwise {
+        Block1Assembler assembler;
+        Block2ResponseCache responses;
+    };
     std::vector<std::unique_ptr<Resource>> resources_;
+    /// Serving is const (the tree's routes do not change), this state does.
+    std::unique_ptr<Blockwise> blockwise_ = std::make_unique<Blockwise>();
 };
 
 }  // namespace coap

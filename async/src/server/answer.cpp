@@ -20,7 +20,12 @@ AnswerRules AnswerRules::of(const Event& event) noexcept {
 Result<Done, LocalError> answer(Driver& driver, const AnswerRules& rules,
                                 const ResponseOptions& options, MessageBuilder build) {
     if (rules.suppresses(options.code)) return answer_nothing(driver, rules);
-    return driver.respond(rules.responder, options, build);
+    if (!rules.block1) return driver.respond(rules.responder, options, build);
+    auto with_block1 = [&](MessageWriter& writer) {
+        writer.option_uint(OptionNumber::block1, rules.block1->to_uint());
+        build(writer);
+    };
+    return driver.respond(rules.responder, options, with_block1);
 }
 
 Result<Done, LocalError> answer_nothing(Driver& driver, const AnswerRules& rules) {

@@ -2,6 +2,7 @@
 // once, deferring it, and the 5.00 fallback.
 #include "coap/request_context.hpp"
 
+#include "coap/block1_assembly.hpp"
 #include "coap/driver.hpp"
 #include "coap/pending_response.hpp"
 
@@ -92,6 +93,15 @@ Result<Done, LocalError> RequestContext::respond(Code code, std::string_view pay
 
 Result<Done, LocalError> RequestContext::respond_body(Code code, gsl::span<const std::byte> body,
                                                       const BodyOptions& options) {
+    if (responses_ != nullptr && !answered_ && !deferred_) {
+        // §3.3: the client asks for the further blocks without the request body;
+        // they are answered from this copy, not by running the handler again.
+        const std::uint8_t max_szx = max_block_szx(
+            options.max_block_size, driver_->endpoint().config().capacities.max_message_size);
+        const auto slice = slice_body(body.size(), rules_.block2, max_szx);
+        if (slice && slice->block2 && slice->block2->more())
+            responses_->store(now(), peer_, path_string(), method(), code, body, options);
+    }
     return settle(
         [&] { return answer_body(*driver_, rules_, ResponseOptions{code}, body, options); });
 }

@@ -76,7 +76,16 @@ void ResourceTree::handle(RequestContext& context) const {
         (void)context.respond(codes::method_not_allowed);
         return;
     }
+    // A Block2 follow-up of §3.3 first: some clients repeat the last Block1
+    // option (without payload) in it.
+    if (answer_from_cache(context)) return;
+    if (context.message().has_option(OptionNumber::block1) && !assemble(context)) return;
     (*handler)(context);
+}
+
+void ResourceTree::set_block_limits(const BlockLimits& limits) {
+    blockwise_->assembler.set_limits(limits);
+    blockwise_->responses.set_limits(limits);
 }
 
 RequestHandler ResourceTree::handler() const {
