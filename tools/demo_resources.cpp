@@ -62,14 +62,12 @@ void add_demo_resources(coap::ResourceTree& tree, coap::Driver& driver, const Se
         });
 
     const auto echo = [](coap::RequestContext& ctx) {
-        const auto payload = ctx.message().payload();
-        const auto format = ctx.message().content_format();
+        // The whole body, however many Block1 blocks it came in; a large echo
+        // goes back in Block2 blocks (RFC 7959 §3.3 for a POST).
         const coap::Code code =
             ctx.method() == coap::codes::post ? coap::codes::content : coap::codes::changed;
-        (void)ctx.respond(code, [payload, format](coap::MessageWriter& w) {
-            if (format) w.option_uint(coap::OptionNumber::content_format, *format);
-            w.payload(payload);
-        });
+        (void)ctx.respond_body(code, ctx.payload(),
+                               {.content_format = ctx.message().content_format()});
     };
     tree.add("/echo").rt("echo").title("POST or PUT: answers the payload").post(echo).put(echo);
 

@@ -1,6 +1,7 @@
 // file_resource.cpp — `cobalt serve DIR`: GET, PUT and DELETE of the files
 // under DIR, never outside it (see serve_resources.hpp).
 #include "content_format_names.hpp"
+#include "file_cache.hpp"
 #include "serve_resources.hpp"
 
 #include <coap/block_body.hpp>
@@ -8,25 +9,13 @@
 #include <coap/request_context.hpp>
 #include <coap/resource_tree.hpp>
 
-#include <algorithm>
 #include <fstream>
-#include <iterator>
+#include <memory>
 #include <system_error>
 
 namespace cobalt_cli {
 namespace fs = std::filesystem;
 namespace {
-
-std::optional<std::vector<std::byte>> read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return std::nullopt;
-    std::vector<std::byte> bytes(chars.size());
-    std::transform(chars.begin(), chars.end(), bytes.begin(),
-                   [](char c) { return static_cast<std::byte>(c); });
-    return bytes;
-}
 
 /// Writes through a temporary file renamed into place, so that a reader never
 /// sees half a file.
@@ -66,7 +55,7 @@ std::optional<fs::path> target_of(coap::RequestContext& ctx, const fs::path& roo
     return path;
 }
 
-void get_file(coap::RequestContext& ctx, const fs::path& root) {
+void get_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache) {
     const auto path = target_of(ctx, root);
     if (!path) return;
     std::error_code error;
@@ -74,12 +63,13 @@ void get_file(coap::RequestContext& ctx, const fs::path& root) {
         (void)ctx.respond(coap::codes::not_found);
         return;
     }
-    const auto body = read_bytes(*path);
-    if (!body) {
+    const auto file = cache.get(*path);
+    if (!file) {
         (void)ctx.respond(coap::codes::internal_server_error, "cannot read the file");
         return;
     }
-    const coap::ETag etag = coap::etag_of(*body);
+    const auto& body = file->bytes;
+    const coap::ETag etag = file->etag;
     // §5.10.6.2: a matching ETag in the request is answered 2.03 Valid.
     for (const auto& option : ctx.message().etags()) {
         if (coap::ETag::from_bytes(option.value) == etag) {
@@ -90,11 +80,11 @@ void get_file(coap::RequestContext& ctx, const fs::path& root) {
         }
     }
     (void)ctx.respond_body(
-        coap::codes::content, *body,
+        coap::codes::content, gsl::span<const std::byte>(*body),
         {.content_format = content_format_for_file(path->filename().string()), .etag = etag});
 }
 
-void put_file(coap::RequestContext& ctx, const fs::path& root) {
+void put_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache) {
     const auto path = target_of(ctx, root);
     if (!path) return;
     std::error_code error;
@@ -105,8 +95,7 @@ void put_file(coap::RequestContext& ctx, const fs::path& root) {
     const bool exists = fs::is_regular_file(*path, error);
     std::optional<coap::ETag> current;
     if (exists) {
-        const auto body = read_bytes(*path);
-        if (body) current = coap::etag_of(*body);
+        if (const auto file = cache.get(*path)) current = file->etag;
     }
     // RFC 7252 §5.10.8.1: If-Match: any of its ETags matches the current one;
     // an empty value matches any existing representation.
@@ -124,17 +113,10 @@ void put_file(coap::RequestContext& ctx, const fs::path& root) {
         (void)ctx.respond(coap::codes::precondition_failed);
         return;
     }
-    // BLOCK1 ASSEMBLY: the server side of Block1 (another engineer) will hand
-    // this handler the complete request payload. Until it lands, a request that
-    // is one block of several is refused rather than stored cut short; when it
-    // lands, this guard goes (or checks only what the assembler leaves in).
-    if (const auto block = ctx.message().block1(); block && (block->more() || block->num() > 0)) {
-        (void)ctx.respond(coap::codes::request_entity_too_large,
-                          "block-wise upload (Block1) is not supported yet");
-        return;
-    }
-    const auto payload = ctx.message().payload();
+    // The ResourceTree assembles a Block1 upload first: this is the whole body.
+    const auto payload = ctx.payload();
     fs::create_directories(path->parent_path(), error);
+    cache.forget(*path);
     if (!write_bytes(*path, payload)) {
         (void)ctx.respond(coap::codes::internal_server_error, "cannot write the file");
         return;
@@ -145,7 +127,7 @@ void put_file(coap::RequestContext& ctx, const fs::path& root) {
         [&etag](coap::MessageWriter& w) { w.option(coap::OptionNumber::etag, etag.bytes()); });
 }
 
-void delete_file(coap::RequestContext& ctx, const fs::path& root) {
+void delete_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache) {
     const auto path = target_of(ctx, root);
     if (!path) return;
     std::error_code error;
@@ -153,6 +135,7 @@ void delete_file(coap::RequestContext& ctx, const fs::path& root) {
         (void)ctx.respond(coap::codes::not_found);
         return;
     }
+    cache.forget(*path);
     if (!fs::remove(*path, error) || error) {
         (void)ctx.respond(coap::codes::internal_server_error, "cannot delete the file");
         return;
@@ -180,10 +163,12 @@ std::optional<fs::path> path_under(const fs::path& root,
 }
 
 void add_file_resources(coap::ResourceTree& tree, const fs::path& root) {
+    // 64 MiB of recently served files: a block-wise GET reads its file once.
+    auto cache = std::make_shared<FileCache>(std::size_t{64} << 20);
     tree.add("/*")
-        .get([root](coap::RequestContext& ctx) { get_file(ctx, root); })
-        .put([root](coap::RequestContext& ctx) { put_file(ctx, root); })
-        .delete_([root](coap::RequestContext& ctx) { delete_file(ctx, root); });
+        .get([root, cache](coap::RequestContext& ctx) { get_file(ctx, root, *cache); })
+        .put([root, cache](coap::RequestContext& ctx) { put_file(ctx, root, *cache); })
+        .delete_([root, cache](coap::RequestContext& ctx) { delete_file(ctx, root, *cache); });
 }
 
 }  // namespace cobalt_cli

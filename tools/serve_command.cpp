@@ -64,6 +64,10 @@ Server::Server(coap::Driver& driver, const ServeOptions& options)
         add_file_resources(tree_, options_.directory);
     }
     add_demo_resources(tree_, driver_, options_, *demo_);
+    // Block1 uploads of files up to 16 MiB, 64 at once, 64 MiB held in all.
+    tree_.set_block_limits({.max_body = std::size_t{16} << 20,
+                            .max_transfers = 64,
+                            .max_total_bytes = std::size_t{64} << 20});
     tree_.serve(driver_);
 }
 

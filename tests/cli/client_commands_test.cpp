@@ -330,7 +330,7 @@ TEST(ClientCommands, ProgressBarOnlyWhenAsked) {
               "2.05 Content\n");
 }
 
-TEST(ClientCommands, BlockWiseUploadWithBlock1) {
+TEST(ClientCommands, BlockWiseUploadWithBlock1AndALargeEcho) {
     CliWorld world;
     // A stand-in for the server side of Block1 (another issue): acknowledges each
     // block with 2.31 Continue and keeps the body.
@@ -365,12 +365,20 @@ TEST(ClientCommands, BlockWiseUploadWithBlock1) {
     EXPECT_EQ(requests, 8);  // ceil(1000 / 128)
     uploads.set_request_handler({});
 
-    // serve's files refuse a partial upload until Block1 assembly lands.
-    const auto refused =
+    // serve assembles the blocks (ResourceTree's Block1 assembly) and stores
+    // the whole file only once the last block arrived.
+    const auto stored =
         world.run({"put", "--block-size", "128", "--payload",
                    "@" + (local.path() / "upload.txt").string(), CliWorld::base() + "/upload.txt"});
-    EXPECT_EQ(refused.exit_code, exit_code::client_error) << refused.err;
-    EXPECT_FALSE(std::filesystem::exists(world.dir.path() / "upload.txt"));
+    EXPECT_EQ(stored.exit_code, exit_code::ok) << stored.err;
+    EXPECT_NE(stored.err.find("2.01"), std::string::npos) << stored.err;
+    EXPECT_EQ(read_file(world.dir.path() / "upload.txt"), content);
+    // And a large echo comes back whole: Block1 up, Block2 down on one POST.
+    const auto echoed =
+        world.run({"post", "--block-size", "64", "--payload",
+                   "@" + (local.path() / "upload.txt").string(), CliWorld::base() + "/echo"});
+    EXPECT_EQ(echoed.exit_code, exit_code::ok) << echoed.err;
+    EXPECT_EQ(echoed.out, content);
 }
 
 TEST(CliHelpers, ContentFormatNames) {
