@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace coap {
 
@@ -42,6 +43,14 @@ constexpr bool no_response_suppresses(std::uint8_t value, Code code) noexcept {
     }
 }
 
+/// Where an answer goes instead of the Driver when a handler runs to render a
+/// notification (RFC 7641 §4.2): the response, written without a token.
+struct ResponseCapture {
+    bool answered = false;
+    Code code{};
+    std::vector<std::byte> message;  ///< header (empty token), options and payload
+};
+
 /// What decides how one received request may be answered.
 struct AnswerRules {
     ResponderId responder{};
@@ -53,6 +62,11 @@ struct AnswerRules {
     std::optional<BlockValue> block2{};
     /// The request carried Size2 (RFC 7959 §4: asks for the body's size).
     bool size2_requested = false;
+    /// RFC 7641 §4.2: a 2.xx answer carries Observe with this value (the request
+    /// registered an observer).
+    std::optional<std::uint32_t> observe{};
+    /// Answers are captured here, not sent (a notification being rendered).
+    ResponseCapture* capture = nullptr;
 
     /// Copied from a request_received event.
     static AnswerRules of(const Event& event) noexcept;

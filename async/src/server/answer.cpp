@@ -19,11 +19,37 @@ AnswerRules AnswerRules::of(const Event& event) noexcept {
 
 Result<Done, LocalError> answer(Driver& driver, const AnswerRules& rules,
                                 const ResponseOptions& options, MessageBuilder build) {
+    if (rules.capture != nullptr) {
+        ResponseCapture& capture = *rules.capture;
+        capture.message.assign(driver.endpoint().config().capacities.max_message_size,
+                               std::byte{0});
+        MessageWriter writer(capture.message, MessageType::non_confirmable, options.code, 0, {});
+        build(writer);
+        const auto length = writer.finish();
+        if (!length) {
+            return Err{length.error() == WriteError::buffer_too_small
+                           ? LocalError::message_too_large
+                           : LocalError::invalid_message};
+        }
+        capture.message.resize(*length);
+        capture.code = options.code;
+        capture.answered = true;
+        return Done{};
+    }
     if (rules.suppresses(options.code)) return answer_nothing(driver, rules);
+    if (rules.observe && options.code.is_success()) {
+        const std::uint32_t sequence = *rules.observe;
+        auto with_observe = [&](MessageWriter& writer) {
+            writer.option_uint(OptionNumber::observe, sequence);
+            build(writer);
+        };
+        return driver.respond(rules.responder, options, with_observe);
+    }
     return driver.respond(rules.responder, options, build);
 }
 
 Result<Done, LocalError> answer_nothing(Driver& driver, const AnswerRules& rules) {
+    if (rules.capture != nullptr) return Done{};  // nothing to notify
     if (rules.confirmable && !rules.multicast) {
         // Does nothing when the Endpoint already sent the empty ACK.
         const auto acknowledged = driver.acknowledge(rules.responder);
