@@ -55,6 +55,9 @@ void Harness::notify() {
          LocalError::transmit_queue_full}));
     if (!options.code.is_response()) FUZZ_REQUIRE(!result);
     if (token_length > 8) FUZZ_REQUIRE(!result);
+    if (is_group(target))
+        FUZZ_REQUIRE(!result && (result.error() == LocalError::invalid_request ||
+                                 !options.code.is_response()));
     if (options.parameters && !options.parameters->valid()) FUZZ_REQUIRE(!result);
     if (!result) {
         if (result.error() == LocalError::notifications_full)

@@ -239,6 +239,11 @@ TEST(Rfc7641_4_2, MisuseIsRefused) {
     const std::array<std::byte, 9> long_token{};
     EXPECT_EQ(notify(pair, false, "x", std::nullopt, long_token).error(),
               LocalError::invalid_request);
+    const auto to_group = pair.net.with(pair.server, [&](Endpoint& s, Instant now) {
+        return s.notify(now, Address::ipv4({224, 0, 1, 187}, 5683), token, NotifyOptions{},
+                        [](MessageWriter&) {});
+    });
+    EXPECT_EQ(to_group.error(), LocalError::invalid_request);
     // A replaces naming nothing in flight sends a plain notification.
     const auto plain = notify(pair, false, "x", NotificationId{12345});
     ASSERT_TRUE(plain.ok());

@@ -178,8 +178,8 @@ class Endpoint {
     /// message ID outside any exchange; `build` writes its options (Observe
     /// included, the caller's business) and payload. Errors: invalid_message (not a
     /// response code, or the builder failed), message_too_large, invalid_request (a
-    /// token longer than 8 bytes), invalid_parameters, notifications_full (CON),
-    /// peers_full, transmit_queue_full. Never queues an event itself.
+    /// token longer than 8 bytes, or a multicast peer), invalid_parameters, notifications_full
+    /// (CON), peers_full, transmit_queue_full. Never queues an event itself.
     Result<NotificationId, LocalError> notify(Instant now, const Address& peer,
                                               gsl::span<const std::byte> token,
                                               const NotifyOptions& options,

@@ -25,7 +25,8 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
                                                            const NotifyOptions& options,
                                                            const MessageBuilder& build) {
     if (!options.code.is_response()) return Err{LocalError::invalid_message};
-    if (token.size() > 8) return Err{LocalError::invalid_request};
+    // A notification answers one observer: never to a group (RFC 7252 §8.2).
+    if (token.size() > 8 || peer.is_multicast()) return Err{LocalError::invalid_request};
     if (options.parameters && !options.parameters->valid())
         return Err{LocalError::invalid_parameters};
     if (transmits.full()) return Err{LocalError::transmit_queue_full};
