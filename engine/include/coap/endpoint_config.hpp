@@ -56,7 +56,7 @@ struct EndpointCapacities {
     /// or replace the one in flight for that observer, §4.5.2).
     std::size_t notifications = 16;
     /// NON notifications remembered for NON_LIFETIME, so that an RST naming one is
-    /// reported (RFC 7641 §3.6) as notification_failed(reset); about 40 bytes each.
+    /// reported (RFC 7641 §3.6) as notification_failed(reset); 48 bytes each.
     /// Full: the oldest is forgotten (EndpointStats::recent_notifications_overwritten)
     /// and an RST for it goes unreported; the observer is then found gone at its next
     /// CON notification. Zero remembers none.
