@@ -159,6 +159,10 @@ void Driver::dispatch(const Event& event) {
         case EventKind::response_failed:
             // A separate response was never acknowledged: nothing to resume.
             return;
+        case EventKind::notification_acknowledged:
+        case EventKind::notification_failed:
+            if (notification_handler_) notification_handler_(event);
+            return;
     }
 }
 
@@ -193,7 +197,8 @@ void Driver::on_client_event(const Event& event) {
     switch (event.kind) {
         case EventKind::response_received:
         case EventKind::pong: {
-            const InboundContext context(event.peer, event.message, slot.multicast);
+            const InboundContext context(event.peer, event.message, slot.multicast,
+                                         transport_.now());
             const Verdict verdict = send.on_response(&context, nullptr);
             act(slot, verdict, endpoint_.is_live(event.request), std::nullopt);
             return;
@@ -360,6 +365,19 @@ Result<Done, LocalError> Driver::respond(ResponderId responder, const ResponseOp
                                          MessageBuilder build) {
     auto result = endpoint_.respond(transport_.now(), responder, options, build);
     if (!servicing_) flush();
+    return result;
+}
+
+void Driver::set_notification_handler(std::function<void(const Event&)> handler) {
+    notification_handler_ = std::move(handler);
+}
+
+Result<NotificationId, LocalError> Driver::notify(const Address& peer,
+                                                  gsl::span<const std::byte> token,
+                                                  const NotifyOptions& options,
+                                                  MessageBuilder build) {
+    auto result = endpoint_.notify(transport_.now(), peer, token, options, build);
+    flush();  // always: a notify() to many observers must not fill the transmit queue
     return result;
 }
 

@@ -76,6 +76,7 @@ Error Error::from_local(LocalError error) noexcept {
         case LocalError::transmit_queue_full:
         case LocalError::message_too_large:
         case LocalError::events_full:
+        case LocalError::notifications_full:
             return of(ErrorKind::out_of_space);
         case LocalError::stale_handle:
             return of(ErrorKind::cancelled);

@@ -61,6 +61,7 @@ class Harness {
         op_close,
         op_query,
         op_unreachable,
+        op_notify,
         op_count
     };
 
@@ -131,6 +132,9 @@ class Harness {
     void close();
     /// index_of and is_live of a drawn id, against the model.
     void query();
+    /// Endpoint::notify with live, stale and made-up ids to replace (harness_notify.cpp).
+    void notify();
+    void on_notification_event(Node& n, const Event& event);
     /// Checks index_of and is_live of every live and recently finished id.
     void check_handles(const Node& n) const;
     /// The end of a run, once no flight and no deadline is left: every live request

@@ -39,6 +39,9 @@ void Harness::add_node(std::size_t index) {
     caps.peers = 3 - draw_index(in_, 2);
     caps.queued_datagrams = 4 - draw_index(in_, 3);
     caps.events = 4 - draw_index(in_, 3);
+    // Derived, so that the corpus decodes as before: small tables to fill.
+    caps.notifications = caps.exchanges - 1;
+    caps.recent_notifications = caps.dedup_entries / 2;
     static constexpr std::array<std::size_t, 4> sizes{1152, 256, 128, 64};
     caps.max_message_size = pick(in_, sizes);
     static constexpr std::array<std::size_t, 4> reply_bytes{65536, 0, 40, 200};
@@ -204,6 +207,8 @@ void Harness::execute(Operation op) {
             return query();
         case op_unreachable:
             return unreachable();
+        case op_notify:
+            return notify();
         case op_count:
             return;
     }

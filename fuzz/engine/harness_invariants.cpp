@@ -19,6 +19,9 @@ void Harness::check(const Node& n) {
     FUZZ_REQUIRE(stats.peers_in_use <= caps.peers);
     FUZZ_REQUIRE(stats.queued_datagrams <= caps.queued_datagrams);
     FUZZ_REQUIRE(stats.queued_events <= caps.events);
+    FUZZ_REQUIRE(stats.notifications_in_flight <= caps.notifications);
+    // Every CON notification holds its slot until its end event is queued.
+    FUZZ_REQUIRE(n.notifying.size() <= stats.notifications_in_flight + stats.queued_events);
     FUZZ_REQUIRE(stats.datagrams_received == n.fed);
     FUZZ_REQUIRE(stats.datagrams_sent == n.polled);
     FUZZ_REQUIRE(stats.malformed_received + stats.duplicates_received <= n.fed);
@@ -101,6 +104,9 @@ void Harness::on_event(Node& n, const Event& event) {
         view = *parsed;
     }
 
+    if (event.kind == EventKind::notification_acknowledged ||
+        event.kind == EventKind::notification_failed)
+        return on_notification_event(n, event);
     if (event.kind != EventKind::request_received && event.kind != EventKind::response_failed &&
         n.live.count(event.request.value) == 0) {
         // Only what was queued before close() may still arrive for a closed request,
@@ -186,6 +192,9 @@ void Harness::on_event(Node& n, const Event& event) {
             FUZZ_REQUIRE(event.reason == FailureReason::timeout ||
                          event.reason == FailureReason::reset);
             return;
+        case EventKind::notification_acknowledged:
+        case EventKind::notification_failed:
+            break;  // handled above
     }
     FUZZ_REQUIRE(false);  // an event kind the harness does not know
 }

@@ -37,6 +37,7 @@ void Harness::converge() {
         const auto stats = n.endpoint.stats();
         FUZZ_REQUIRE(n.live.empty());
         FUZZ_REQUIRE(stats.exchanges_in_use == 0);
+        FUZZ_REQUIRE(stats.notifications_in_flight == 0 && n.notifying.empty());
         FUZZ_REQUIRE(stats.queued_datagrams == 0 && stats.queued_events == 0);
     }
 }

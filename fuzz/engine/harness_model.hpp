@@ -72,16 +72,19 @@ struct Node {
     std::map<std::uint32_t, std::size_t> slots;  ///< index_of() of each issued RequestId
     /// Closed RequestIds: events numbered below the value were queued before close().
     std::map<std::uint32_t, std::uint64_t> closed;
-    std::uint64_t events_polled = 0;            ///< the number of the next event polled
-    std::size_t sent_next = 0;                  ///< successful send_next calls
-    std::vector<std::uint32_t> finished;        ///< recent ended RequestIds
-    std::vector<Responder> responders;          ///< recent request_received
-    std::set<std::uint32_t> responder_ids;      ///< every ResponderId ever reported
-    std::set<std::uint32_t> answered;           ///< respond() returned Done
-    std::set<std::uint32_t> failed;             ///< got response_failed
-    std::array<bool, address_count> known{};    ///< addresses it heard of or was told of
-    std::array<bool, address_count> tainted{};  ///< forged traffic between it and them
-    std::vector<Record> records;                ///< recent datagrams to non-endpoints
+    std::uint64_t events_polled = 0;             ///< the number of the next event polled
+    std::size_t sent_next = 0;                   ///< successful send_next calls
+    std::vector<std::uint32_t> finished;         ///< recent ended RequestIds
+    std::vector<Responder> responders;           ///< recent request_received
+    std::set<std::uint32_t> responder_ids;       ///< every ResponderId ever reported
+    std::set<std::uint32_t> answered;            ///< respond() returned Done
+    std::set<std::uint32_t> failed;              ///< got response_failed
+    std::set<std::uint32_t> notified;            ///< every NotificationId notify() returned
+    std::set<std::uint32_t> notifying;           ///< CON notifications without their end event
+    std::set<std::uint32_t> notification_ended;  ///< got their end (ack, reset, timeout)
+    std::array<bool, address_count> known{};     ///< addresses it heard of or was told of
+    std::array<bool, address_count> tainted{};   ///< forged traffic between it and them
+    std::vector<Record> records;                 ///< recent datagrams to non-endpoints
     std::array<std::byte, buffer_size> buffer{};
     std::uint64_t fed = 0;
     std::uint64_t polled = 0;
@@ -110,8 +113,9 @@ void remember(std::vector<T>& list, T value, std::size_t limit) {
 }
 
 /// True when `result` succeeded or failed with one of `allowed`.
-inline bool local_error_is(const coap::Result<coap::Done, LocalError>& result,
-                           std::initializer_list<LocalError> allowed) {
+template <class T>
+bool local_error_is(const coap::Result<T, LocalError>& result,
+                    std::initializer_list<LocalError> allowed) {
     if (result) return true;
     return std::find(allowed.begin(), allowed.end(), result.error()) != allowed.end();
 }

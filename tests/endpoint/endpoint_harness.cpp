@@ -23,6 +23,7 @@ RecordedEvent record(const Event& event, Instant at) {
     r.kind = event.kind;
     r.request = event.request;
     r.responder = event.responder;
+    r.notification = event.notification;
     r.peer = event.peer;
     r.reason = event.reason;
     r.multicast = event.multicast;

@@ -23,6 +23,7 @@ struct RecordedEvent {
     EventKind kind = EventKind::request_received;
     RequestId request{};
     ResponderId responder{};
+    NotificationId notification{};
     Address peer{};
     FailureReason reason = FailureReason::timeout;
     bool multicast = false;

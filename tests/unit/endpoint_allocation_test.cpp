@@ -192,6 +192,8 @@ class Pair {
                 ++tally_.failures;
                 return;
             case EventKind::multicast_done:
+            case EventKind::notification_acknowledged:
+            case EventKind::notification_failed:
                 ++tally_.unexpected;
                 return;
         }

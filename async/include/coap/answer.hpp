@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace coap {
 
@@ -42,6 +43,14 @@ constexpr bool no_response_suppresses(std::uint8_t value, Code code) noexcept {
     }
 }
 
+/// Where an answer goes instead of the Driver when a handler runs to render a
+/// notification (RFC 7641 §4.2): the response, written without a token.
+struct ResponseCapture {
+    bool answered = false;
+    Code code{};
+    std::vector<std::byte> message;  ///< header (empty token), options and payload
+};
+
 /// What decides how one received request may be answered.
 struct AnswerRules {
     ResponderId responder{};
@@ -57,6 +66,11 @@ struct AnswerRules {
     /// body sent in Block1 blocks (RFC 7959 §2.3: the final response carries
     /// the last block's NUM with M=0).
     std::optional<BlockValue> block1{};
+    /// RFC 7641 §4.2: a 2.xx answer carries Observe with this value (the request
+    /// registered an observer).
+    std::optional<std::uint32_t> observe{};
+    /// Answers are captured here, not sent (a notification being rendered).
+    ResponseCapture* capture = nullptr;
 
     /// Copied from a request_received event.
     static AnswerRules of(const Event& event) noexcept;

@@ -131,6 +131,12 @@ class Driver final : private Serviceable {
     /// Answers a received request now (used by RequestContext and PendingResponse).
     Result<Done, LocalError> respond(ResponderId responder, const ResponseOptions& options,
                                      MessageBuilder build);
+    /// Sends a notification (RFC 7641) now: Endpoint::notify.
+    Result<NotificationId, LocalError> notify(const Address& peer, gsl::span<const std::byte> token,
+                                              const NotifyOptions& options, MessageBuilder build);
+    /// Called for notification_acknowledged and notification_failed events (the
+    /// observers of a ResourceTree).
+    void set_notification_handler(std::function<void(const Event&)> handler);
     /// Sends the empty ACK of a received CON request now (a separate response or
     /// nothing follows).
     Result<Done, LocalError> acknowledge(ResponderId responder);
@@ -181,6 +187,7 @@ class Driver final : private Serviceable {
     std::map<TimerId, std::function<void()>> timers_;
     std::uint64_t timer_sequence_ = 0;
     std::function<void(RequestContext&)> request_handler_;
+    std::function<void(const Event&)> notification_handler_;
     bool servicing_ = false;
     bool service_again_ = false;
 };

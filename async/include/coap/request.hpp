@@ -78,9 +78,20 @@ class Request : public Combinators<Request> {
     Code method_;
 };
 
+/// RFC 7641 §3.4: a notification with sequence number `v2` received at `t2` is
+/// newer than one with `v1` received at `t1` when the 24-bit numbers are in order
+/// within half the number space (2^23), or when more than 128 seconds passed.
+constexpr bool observe_is_newer(std::uint32_t v1, Instant t1, std::uint32_t v2,
+                                Instant t2) noexcept {
+    constexpr std::uint32_t half = std::uint32_t{1} << 23;
+    return (v1 < v2 && v2 - v1 < half) || (v1 > v2 && v1 - v2 > half) || t2 > t1 + seconds(128);
+}
+
 /// GET with Observe: 0. Each successful response is a value: awaited, the first
 /// one; as a stream, every notification until the server ends the observation
-/// or an error. (Ordering and re-registration: RFC 7641 §3.4, later.)
+/// or an error. A notification older than the newest one seen (§3.4) is dropped;
+/// a 2.xx without Observe is the last value (§3.2), a 4.xx/5.xx ends the stream
+/// with its error. (Re-registration: later.)
 class ObserveRequest : public Combinators<ObserveRequest> {
   public:
     using value_type = OwnedMessage;
@@ -103,11 +114,24 @@ class ObserveRequest : public Combinators<ObserveRequest> {
             return Err{Error::from_code(response->code())};
         // §3.2: a response without Observe means the server does not (or no
         // longer) keep the observation: it is the last value.
-        if (!response->message().observe()) return done_last(OwnedMessage(response->message()));
+        const auto sequence = response->message().observe();
+        if (!sequence) return done_last(OwnedMessage(response->message()));
+        if (newest_ &&
+            !observe_is_newer(newest_->sequence, newest_->at, *sequence, response->received_at()))
+            return keep_waiting;  // §3.4: an older notification is dropped
+        newest_ = Newest{*sequence, response->received_at()};
         return done(OwnedMessage(response->message()));
     }
     /// Notifications may be far apart: wait a day for the next one.
     std::optional<Duration> keep_waiting_timeout() const noexcept { return seconds(24 * 3600); }
+
+  private:
+    struct Newest {
+        std::uint32_t sequence = 0;
+        Instant at{};
+    };
+    /// The newest notification delivered (handle() is const in the contract).
+    mutable std::optional<Newest> newest_{};
 };
 
 /// A CoAP ping: finishes with Done when the peer answers (RST or empty ACK).

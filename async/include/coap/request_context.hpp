@@ -136,6 +136,19 @@ class RequestContext {
     PendingResponse defer();
 
     bool answered() const noexcept { return answered_; }
+    /// The code of the answer sent (nullopt: none yet, deferred, or answered nothing).
+    std::optional<Code> answered_code() const noexcept { return answered_code_; }
+
+    // ---- observe (RFC 7641; set by ResourceTree) ----
+    /// A 2.xx answer carries Observe: `sequence` (the request registered).
+    void set_observe(std::optional<std::uint32_t> sequence) noexcept { rules_.observe = sequence; }
+    /// The request registered an observer: its 2.xx answer carries Observe.
+    bool observing() const noexcept { return rules_.observe.has_value(); }
+    /// Answers go into `capture` and are not sent: the handler renders a
+    /// notification (the request is the one an observer registered with).
+    void capture_into(ResponseCapture& capture) noexcept { rules_.capture = &capture; }
+    /// The handler runs to render a notification, not for a received request.
+    bool rendering_notification() const noexcept { return rules_.capture != nullptr; }
     bool deferred() const noexcept { return deferred_; }
 
     /// Called by the Driver after the handler: a request neither answered nor
@@ -156,6 +169,7 @@ class RequestContext {
     std::vector<std::byte> body_;
     Block2ResponseCache* responses_ = nullptr;
     bool assembled_ = false;
+    std::optional<Code> answered_code_{};
     bool answered_ = false;
     bool deferred_ = false;
 };

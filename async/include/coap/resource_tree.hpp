@@ -27,6 +27,7 @@
 #include "coap/block1_assembly.hpp"
 #include "coap/code.hpp"
 #include "coap/link_format.hpp"
+#include "coap/observe.hpp"
 #include "coap/result.hpp"
 #include "coap/route.hpp"
 
@@ -79,6 +80,30 @@ class Resource {
     Resource& title(std::string_view title);
     /// Observable (RFC 7641 §6): the "obs" flag.
     Resource& obs();
+
+    // ---- observe (RFC 7641; served through a ResourceTree) ----
+    /// Makes the resource observable and lists it with "obs": a GET (or FETCH)
+    /// with Observe 0 registers its client, answered by the GET handler with
+    /// Observe; notify() then re-runs the handler and notifies every observer.
+    Resource& observable();
+    bool is_observable() const noexcept { return observe_ != nullptr; }
+    /// The state changed: re-runs the handler of the registration method once per
+    /// distinct registration request (in a context that captures the answer:
+    /// RequestContext::rendering_notification) and sends each observer a
+    /// notification with the next sequence number. A 2.xx keeps observing; any
+    /// other code is a final notification without Observe and removes the
+    /// observer. A handler that defers or answers nothing skips that request's
+    /// observers. Returns the notifications sent (0 when not served yet).
+    std::size_t notify();
+    /// Ends every observation with a final notification `code` (no Observe) whose
+    /// payload is `diagnostic`; returns the notifications sent.
+    std::size_t end_observation(Code code = codes::service_unavailable,
+                                std::string_view diagnostic = {});
+    std::size_t observer_count() const noexcept {
+        return observe_ ? observe_->observers.size() : 0;
+    }
+    /// Observe state (nullptr when not observable); for ObserveHub.
+    ObservableState* observe_state() const noexcept { return observe_.get(); }
     /// Any other link-param: `;name=value`, or the flag `;name` without a value.
     Resource& attribute(std::string_view name, std::optional<std::string_view> value = {});
     /// The target listed in /.well-known/core (default: the pattern, for a
@@ -104,6 +129,9 @@ class Resource {
     std::vector<Param> params_;
     std::optional<std::string> href_;
     bool hidden_ = false;
+    std::unique_ptr<ObservableState> observe_;
+    ObserveHub* hub_ = nullptr;
+    friend class ResourceTree;
 };
 
 /// The resource a path routes to, and what its pattern captured.
@@ -118,6 +146,13 @@ class ResourceTree {
 
     /// With /.well-known/core registered (hidden, GET only).
     ResourceTree();
+    ~ResourceTree();
+
+    /// Limits and NON/CON policy of the observers (RFC 7641) of every resource.
+    void set_observe_config(const ObserveConfig& config) { hub_->config = config; }
+    const ObserveConfig& observe_config() const noexcept { return hub_->config; }
+    /// Observers of every resource together.
+    std::size_t observer_count() const noexcept { return hub_->total; }
     ResourceTree(const ResourceTree&) = delete;
     ResourceTree& operator=(const ResourceTree&) = delete;
 
@@ -152,7 +187,8 @@ class ResourceTree {
     /// A request handler for Driver::set_request_handler that serves this tree,
     /// which must outlive its use.
     RequestHandler handler() const;
-    /// driver.set_request_handler(handler()).
+    /// driver.set_request_handler(handler()), and the notification events of the
+    /// driver to the observers; notifications of observable resources go through it.
     void serve(Driver& driver) const;
 
     // ---- /.well-known/core ----
@@ -174,6 +210,7 @@ class ResourceTree {
         Block1Assembler assembler;
         Block2ResponseCache responses;
     };
+    std::unique_ptr<ObserveHub> hub_;
     std::vector<std::unique_ptr<Resource>> resources_;
     /// Serving is const (the tree's routes do not change), this state does.
     std::unique_ptr<Blockwise> blockwise_ = std::make_unique<Blockwise>();

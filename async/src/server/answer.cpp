@@ -19,16 +19,39 @@ AnswerRules AnswerRules::of(const Event& event) noexcept {
 
 Result<Done, LocalError> answer(Driver& driver, const AnswerRules& rules,
                                 const ResponseOptions& options, MessageBuilder build) {
+    if (rules.capture != nullptr) {
+        ResponseCapture& capture = *rules.capture;
+        capture.message.assign(driver.endpoint().config().capacities.max_message_size,
+                               std::byte{0});
+        MessageWriter writer(capture.message, MessageType::non_confirmable, options.code, 0, {});
+        build(writer);
+        const auto length = writer.finish();
+        if (!length) {
+            return Err{length.error() == WriteError::buffer_too_small
+                           ? LocalError::message_too_large
+                           : LocalError::invalid_message};
+        }
+        capture.message.resize(*length);
+        capture.code = options.code;
+        capture.answered = true;
+        return Done{};
+    }
     if (rules.suppresses(options.code)) return answer_nothing(driver, rules);
-    if (!rules.block1) return driver.respond(rules.responder, options, build);
-    auto with_block1 = [&](MessageWriter& writer) {
-        writer.option_uint(OptionNumber::block1, rules.block1->to_uint());
+    // RFC 7641 §4.2: a 2.xx answer to a registration carries Observe; RFC 7959
+    // §2.3: the answer that completes a Block1 body echoes its last Block1.
+    const std::optional<std::uint32_t> sequence =
+        options.code.is_success() ? rules.observe : std::nullopt;
+    if (!rules.block1 && !sequence) return driver.respond(rules.responder, options, build);
+    auto decorated = [&](MessageWriter& writer) {
+        if (sequence) writer.option_uint(OptionNumber::observe, *sequence);
+        if (rules.block1) writer.option_uint(OptionNumber::block1, rules.block1->to_uint());
         build(writer);
     };
-    return driver.respond(rules.responder, options, with_block1);
+    return driver.respond(rules.responder, options, decorated);
 }
 
 Result<Done, LocalError> answer_nothing(Driver& driver, const AnswerRules& rules) {
+    if (rules.capture != nullptr) return Done{};  // nothing to notify
     if (rules.confirmable && !rules.multicast) {
         // Does nothing when the Endpoint already sent the empty ACK.
         const auto acknowledged = driver.acknowledge(rules.responder);

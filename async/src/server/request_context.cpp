@@ -76,7 +76,9 @@ Result<Done, LocalError> RequestContext::settle(Send&& send) {
 }
 
 Result<Done, LocalError> RequestContext::respond(Code code, MessageBuilder build) {
-    return settle([&] { return answer(*driver_, rules_, ResponseOptions{code}, build); });
+    auto result = settle([&] { return answer(*driver_, rules_, ResponseOptions{code}, build); });
+    if (result) answered_code_ = code;
+    return result;
 }
 
 Result<Done, LocalError> RequestContext::respond(Code code) {
@@ -102,8 +104,10 @@ Result<Done, LocalError> RequestContext::respond_body(Code code, gsl::span<const
         if (slice && slice->block2 && slice->block2->more())
             responses_->store(now(), peer_, path_string(), method(), code, body, options);
     }
-    return settle(
-        [&] { return answer_body(*driver_, rules_, ResponseOptions{code}, body, options); });
+    auto result =
+        settle([&] { return answer_body(*driver_, rules_, ResponseOptions{code}, body, options); });
+    if (result) answered_code_ = code;
+    return result;
 }
 
 Result<Done, LocalError> RequestContext::respond_body(Code code, std::string_view body,
@@ -119,6 +123,13 @@ PendingResponse RequestContext::defer() {
     if (answered_ || deferred_) {
         PendingResponse spent;
         spent.answered_ = true;  // responding gives already_answered
+        return spent;
+    }
+    if (rules_.capture != nullptr) {
+        // Rendering a notification cannot wait: this observer is skipped.
+        answered_ = true;
+        PendingResponse spent;
+        spent.answered_ = true;
         return spent;
     }
     deferred_ = true;

@@ -10,11 +10,13 @@
 
 namespace coap {
 
-ResourceTree::ResourceTree() {
+ResourceTree::ResourceTree() : hub_(std::make_unique<ObserveHub>()) {
     add(well_known_core).hidden().get([this](RequestContext& context) {
         serve_discovery(context);
     });
 }
+
+ResourceTree::~ResourceTree() = default;
 
 Resource& ResourceTree::add(std::string_view pattern) {
     auto parsed = RoutePattern::parse(pattern);
@@ -32,6 +34,7 @@ Resource& ResourceTree::add(std::string_view pattern) {
                                     "\"");
     }
     resources_.push_back(std::make_unique<Resource>(std::move(*parsed)));
+    resources_.back()->hub_ = hub_.get();
     return *resources_.back();
 }
 
@@ -45,6 +48,7 @@ Resource* ResourceTree::find(std::string_view pattern) noexcept {
 bool ResourceTree::remove(std::string_view pattern) {
     for (auto it = resources_.begin(); it != resources_.end(); ++it) {
         if ((*it)->pattern().text() != pattern) continue;
+        hub_->forget(**it);
         resources_.erase(it);
         return true;
     }
@@ -80,7 +84,28 @@ void ResourceTree::handle(RequestContext& context) const {
     // option (without payload) in it.
     if (answer_from_cache(context)) return;
     if (context.message().has_option(OptionNumber::block1) && !assemble(context)) return;
+    // RFC 7641 §3.1, §3.6: Observe 0 registers, 1 deregisters (GET or FETCH).
+    Resource* target = nullptr;
+    const auto observe = context.message().observe();
+    if (observe && found->resource->is_observable()) {
+        for (const auto& r : resources_)  // the tree owns it: the mutable one
+            if (r.get() == found->resource) target = r.get();
+    }
+    bool registered = false;
+    if (target != nullptr && !context.multicast() &&
+        (context.method() == codes::get || context.method() == codes::fetch)) {
+        if (*observe == 0) {
+            registered = hub_->add(*target, context);
+            if (registered) context.set_observe(target->observe_state()->sequence);
+        } else if (*observe == 1) {
+            hub_->remove(*target, context.peer(), context.message().token());
+        }
+    }
     (*handler)(context);
+    // §3.2, §4.1: only a 2.xx answer makes an observer (a deferred one keeps it).
+    if (registered && !context.deferred() &&
+        !(context.answered_code() && context.answered_code()->is_success()))
+        hub_->remove(*target, context.peer(), context.message().token());
 }
 
 void ResourceTree::set_block_limits(const BlockLimits& limits) {
@@ -94,6 +119,9 @@ RequestHandler ResourceTree::handler() const {
 
 void ResourceTree::serve(Driver& driver) const {
     driver.set_request_handler(handler());
+    hub_->driver = &driver;
+    ObserveHub* hub = hub_.get();
+    driver.set_notification_handler([hub](const Event& event) { hub->on_event(event); });
 }
 
 }  // namespace coap

@@ -16,7 +16,7 @@
 // `now` must never decrease between calls. Nothing is ever called back, except
 // the MessageBuilder passed to the call that takes it, synchronously. Of the API
 // calls only cancel() queues an event itself (exchange_failed); send_request,
-// ping, respond and acknowledge never do, so a RequestId is always known
+// ping, respond, acknowledge and notify never do, so a RequestId is always known
 // before any event names it.
 #pragma once
 
@@ -80,6 +80,23 @@ struct ResponseOptions {
     /// For a separate response (after an empty ACK): send it as CON (retransmitted
     /// until acknowledged) or NON. Ignored for piggybacked and NON-request responses.
     bool separate_confirmable = true;
+};
+
+/// How a notification (RFC 7641 §4.2) is sent.
+struct NotifyOptions {
+    /// 2.xx for a state, 4.xx/5.xx to end the observation (then without Observe).
+    Code code = codes::content;
+    /// CON: retransmitted until acknowledged, with a notification_acknowledged or
+    /// notification_failed event. NON: sent once, remembered a while for RST.
+    bool confirmable = false;
+    /// Overrides the peer's (or the endpoint's) transmission parameters.
+    std::optional<TransmissionParameters> parameters{};
+    /// §4.5.2: a CON notification to the same peer still retransmitting is replaced
+    /// by this one: the old message is no longer retransmitted (an ACK for it is
+    /// ignored), the new one goes now with a fresh message ID and keeps the old
+    /// one's retransmission counter and timeout, and keeps its id. Ignored when the
+    /// id no longer names a notification in flight to `peer`.
+    std::optional<NotificationId> replaces{};
 };
 
 class Endpoint {
@@ -165,6 +182,19 @@ class Endpoint {
     Result<Done, LocalError> acknowledge(Instant now, ResponderId responder) noexcept;
     /// Forgets a request without answering it.
     Result<Done, LocalError> release(ResponderId responder) noexcept;
+
+    /// Sends a notification (RFC 7641 §4.2): a response with `token` and a fresh
+    /// message ID outside any exchange; `build` writes its options (Observe
+    /// included, the caller's business) and payload. Errors: invalid_message (not a
+    /// response code, or the builder failed), message_too_large, invalid_request (a
+    /// token longer than 8 bytes, or a multicast peer), invalid_parameters, notifications_full
+    /// (CON), peers_full, transmit_queue_full. Never queues an event itself.
+    Result<NotificationId, LocalError> notify(Instant now, const Address& peer,
+                                              gsl::span<const std::byte> token,
+                                              const NotifyOptions& options,
+                                              MessageBuilder build) noexcept;
+    /// A CON notification is still retransmitting (its id names it).
+    bool notification_in_flight(NotificationId notification) const noexcept;
 
     // ---- peers ----
     /// Transmission parameters for one peer (pins the peer's state).

@@ -50,6 +50,17 @@ struct EndpointCapacities {
     /// Events waiting for poll_event. Full: a new request gets 5.03; a response is
     /// dropped unacknowledged, so that the peer retransmits it.
     std::size_t events = 32;
+    /// CON notifications (RFC 7641) retransmitting at once, in slots of their own
+    /// (as large as an exchange, with a message buffer each) that requests never
+    /// take. Full: notify() fails with LocalError::notifications_full (send it NON,
+    /// or replace the one in flight for that observer, §4.5.2).
+    std::size_t notifications = 16;
+    /// NON notifications remembered for NON_LIFETIME, so that an RST naming one is
+    /// reported (RFC 7641 §3.6) as notification_failed(reset); 48 bytes each.
+    /// Full: the oldest is forgotten (EndpointStats::recent_notifications_overwritten)
+    /// and an RST for it goes unreported; the observer is then found gone at its next
+    /// CON notification. Zero remembers none.
+    std::size_t recent_notifications = 64;
     /// The largest datagram sent or stored, in bytes (§4.6 recommends 1152).
     std::size_t max_message_size = 1152;
 };

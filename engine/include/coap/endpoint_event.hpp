@@ -25,6 +25,14 @@ struct ResponderId {
     friend constexpr bool operator==(ResponderId, ResponderId) noexcept = default;
 };
 
+/// Names one notification (RFC 7641) this endpoint sent: a response outside a
+/// request's exchange. Values are issued in increasing order from 1 and never
+/// reused (they wrap after 2^32 notifications).
+struct NotificationId {
+    std::uint32_t value = 0;
+    friend constexpr bool operator==(NotificationId, NotificationId) noexcept = default;
+};
+
 /// Misuse or exhaustion on the local side; never caused by a peer.
 enum class LocalError : std::uint8_t {
     exchanges_full,       ///< every exchange slot is in use
@@ -37,6 +45,7 @@ enum class LocalError : std::uint8_t {
     invalid_request,      ///< a request code that is not a method, or a bad type
     invalid_parameters,   ///< TransmissionParameters::valid() is false
     events_full,          ///< drain poll_event first
+    notifications_full,   ///< every CON notification slot is in flight
 };
 
 std::string_view describe(LocalError error) noexcept;
@@ -66,6 +75,12 @@ enum class EventKind : std::uint8_t {
     /// A separate CON response (or an empty ACK-able one) for `responder` was never
     /// acknowledged or was reset.
     response_failed,
+    /// A CON notification (`notification`) was acknowledged by its peer.
+    notification_acknowledged,
+    /// A notification ended badly, see `reason`: reset (an RST matched a CON
+    /// notification, or a NON one still remembered; RFC 7641 §3.6) or timeout (a CON
+    /// notification was never acknowledged). The observer is gone (§4.5).
+    notification_failed,
 };
 
 std::string_view describe(EventKind kind) noexcept;
@@ -76,6 +91,8 @@ struct Event {
     EventKind kind = EventKind::request_received;
     RequestId request{};
     ResponderId responder{};
+    /// notification_acknowledged, notification_failed.
+    NotificationId notification{};
     Address peer{};
     MessageView message{};
     FailureReason reason = FailureReason::timeout;
@@ -90,6 +107,8 @@ struct EndpointStats {
     std::size_t peers_in_use = 0;
     std::size_t queued_datagrams = 0;
     std::size_t queued_events = 0;
+    /// CON notifications retransmitting (EndpointCapacities::notifications).
+    std::size_t notifications_in_flight = 0;
 
     std::uint64_t datagrams_received = 0;
     std::uint64_t datagrams_sent = 0;
@@ -106,6 +125,10 @@ struct EndpointStats {
     std::uint64_t dedup_evicted_early = 0;
     /// Duplicate CON requests left unanswered because their stored reply was gone.
     std::uint64_t duplicates_unanswerable = 0;
+    std::uint64_t notifications_sent = 0;
+    /// NON notifications forgotten before NON_LIFETIME because the ring of recent
+    /// ones was full (EndpointCapacities::recent_notifications).
+    std::uint64_t recent_notifications_overwritten = 0;
 };
 
 }  // namespace coap

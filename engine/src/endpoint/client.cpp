@@ -137,7 +137,9 @@ bool Endpoint::State::transmit_first(Instant now, std::uint32_t slot) {
     send(e.peer, exchanges.message(slot));
     exchanges.index_message_id(slot);
     if (e.confirmable) {
-        e.state = e.client ? ExchangeState::awaiting_ack : ExchangeState::confirming;
+        e.state = e.client              ? ExchangeState::awaiting_ack
+                  : e.notification != 0 ? ExchangeState::notifying
+                                        : ExchangeState::confirming;
         arm_retransmission(now, e);
         return true;
     }

@@ -25,6 +25,8 @@ std::string_view describe(LocalError error) noexcept {
             return "invalid transmission parameters";
         case LocalError::events_full:
             return "the event queue is full";
+        case LocalError::notifications_full:
+            return "every CON notification slot is in flight";
     }
     return "unknown local error";
 }
@@ -59,6 +61,10 @@ std::string_view describe(EventKind kind) noexcept {
             return "exchange failed";
         case EventKind::response_failed:
             return "response failed";
+        case EventKind::notification_acknowledged:
+            return "notification acknowledged";
+        case EventKind::notification_failed:
+            return "notification failed";
     }
     return "unknown event";
 }

@@ -13,6 +13,8 @@ EndpointConfig sanitized(EndpointConfig config) {
     auto& c = config.capacities;
     // Handles carry the slot in 16 bits; every table needs at least one slot.
     c.exchanges = std::clamp<std::size_t>(c.exchanges, 1, 0xfffe);
+    c.notifications = std::min<std::size_t>(c.notifications, 0xfffe - c.exchanges);
+    c.recent_notifications = std::min<std::size_t>(c.recent_notifications, 0xffff);
     c.dedup_entries = std::max<std::size_t>(c.dedup_entries, 1);
     c.peers = std::max<std::size_t>(c.peers, 1);
     c.queued_datagrams = std::max<std::size_t>(c.queued_datagrams, 1);
@@ -29,11 +31,12 @@ Endpoint::State::State(const EndpointConfig& cfg) : config(sanitized(cfg)), prng
     const auto& c = config.capacities;
     peers.init(c.peers);
     dedup.init(c.dedup_entries, c.stored_reply_bytes);
-    exchanges.init(c.exchanges, c.max_message_size);
+    exchanges.init(c.exchanges, c.max_message_size, c.notifications);
+    recent.assign(c.recent_notifications, RecentNotification{});
     transmits.init(c.queued_datagrams, c.max_message_size);
     events.init(c.events, c.max_message_size);
     scratch.assign(c.max_message_size, std::byte{0});
-    due.reserve(c.exchanges);
+    due.reserve(c.exchanges + c.notifications);
 }
 
 bool Endpoint::State::send(const Address& peer, Bytes datagram) {
@@ -157,6 +160,17 @@ Result<Done, LocalError> Endpoint::respond(Instant now, ResponderId responder,
     return state_->respond(now, responder, options, nullptr);
 }
 
+Result<NotificationId, LocalError> Endpoint::notify(Instant now, const Address& peer,
+                                                    gsl::span<const std::byte> token,
+                                                    const NotifyOptions& options,
+                                                    MessageBuilder build) noexcept {
+    return state_->notify(now, peer, token, options, build);
+}
+
+bool Endpoint::notification_in_flight(NotificationId notification) const noexcept {
+    return state_->find_notification(notification).has_value();
+}
+
 Result<Done, LocalError> Endpoint::acknowledge(Instant now, ResponderId responder) noexcept {
     (void)now;  // the empty ACK goes out now; kept for symmetry with respond()
     return state_->acknowledge(responder);
@@ -184,6 +198,7 @@ const EndpointConfig& Endpoint::config() const noexcept {
 EndpointStats Endpoint::stats() const noexcept {
     EndpointStats stats = state_->stats;
     stats.exchanges_in_use = state_->exchanges.in_use();
+    stats.notifications_in_flight = state_->exchanges.reserved_in_use();
     stats.dedup_entries_in_use = state_->dedup.in_use();
     stats.replies_evicted = state_->dedup.replies_evicted();
     stats.dedup_evicted_early = state_->dedup.evicted_early();

@@ -24,6 +24,14 @@
 
 namespace coap {
 
+/// A NON notification remembered for RST matching (RFC 7641 §3.6).
+struct RecentNotification {
+    Address peer;
+    Instant expires{};
+    std::uint32_t notification = 0;  ///< 0: unused
+    std::uint16_t message_id = 0;
+};
+
 struct Endpoint::State {
     explicit State(const EndpointConfig& cfg);
 
@@ -35,8 +43,11 @@ struct Endpoint::State {
     detail::DatagramQueue transmits;
     detail::EventQueue events;
     EndpointStats stats{};
-    std::vector<std::byte> scratch;  ///< one message being built
-    std::vector<std::uint32_t> due;  ///< exchanges whose deadline passed (timers.cpp)
+    std::vector<std::byte> scratch;          ///< one message being built
+    std::vector<std::uint32_t> due;          ///< exchanges whose deadline passed (timers.cpp)
+    std::vector<RecentNotification> recent;  ///< ring of NON notifications (notify.cpp)
+    std::size_t recent_next = 0;
+    std::uint32_t next_notification = 1;
 
     // ---- receive.cpp: the message layer's input side ----
     void on_datagram(Instant now, const Address& peer, Bytes datagram, const ArrivalInfo& arrival);
@@ -88,6 +99,20 @@ struct Endpoint::State {
     bool finish_client(Instant now, std::uint32_t slot, Event event, Bytes message = {});
     /// Frees an NSTART slot of the exchange's peer and starts the next queued request.
     void leave_outstanding(Instant now, std::uint32_t slot);
+
+    // ---- notify.cpp (RFC 7641 §4.2, §4.5) ----
+    Result<NotificationId, LocalError> notify(Instant now, const Address& peer,
+                                              gsl::span<const std::byte> token,
+                                              const NotifyOptions& options,
+                                              const MessageBuilder& build);
+    /// The slot of the CON notification `id` while it retransmits and nothing
+    /// about it is waiting to be reported.
+    std::optional<std::uint32_t> find_notification(NotificationId id) const noexcept;
+    /// An empty ACK or RST for a CON notification in `slot`.
+    void on_notification_reply(Instant now, std::uint32_t slot, bool reset);
+    /// An RST that names no exchange: perhaps a recent NON notification.
+    void on_unmatched_reset(Instant now, const Address& peer, std::uint16_t message_id);
+    void notification_timeout(Instant now, std::uint32_t slot);
 
     // ---- timers.cpp ----
     void on_timeout(Instant now);

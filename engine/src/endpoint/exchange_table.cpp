@@ -3,14 +3,17 @@
 
 namespace coap::detail {
 
-void ExchangeTable::init(std::size_t capacity, std::size_t message_size) {
+void ExchangeTable::init(std::size_t requests, std::size_t message_size, std::size_t reserved) {
+    const std::size_t capacity = requests + reserved;
+    requests_ = requests;
     exchanges_.assign(capacity, Exchange{});
     buffers_.assign(capacity * message_size, std::byte{0});
     active_.clear();
     active_.reserve(capacity);
     active_position_.assign(capacity, 0);
     message_size_ = message_size;
-    free_.init(static_cast<std::uint32_t>(capacity));
+    free_.init(static_cast<std::uint32_t>(requests));
+    reserved_free_.init(static_cast<std::uint32_t>(reserved));
     index_bits_ = 1;
     while ((std::size_t{1} << index_bits_) <= capacity)
         ++index_bits_;
@@ -18,9 +21,11 @@ void ExchangeTable::init(std::size_t capacity, std::size_t message_size) {
     by_token_.init(capacity);
 }
 
-std::optional<std::uint32_t> ExchangeTable::allocate() noexcept {
-    if (free_.empty()) return std::nullopt;
-    const std::uint32_t slot = free_.pop();
+std::optional<std::uint32_t> ExchangeTable::allocate(bool reserved) noexcept {
+    FreeQueue& queue = reserved ? reserved_free_ : free_;
+    if (queue.empty()) return std::nullopt;
+    const std::uint32_t slot =
+        reserved ? static_cast<std::uint32_t>(requests_) + queue.pop() : queue.pop();
     const std::uint32_t generation =
         (exchanges_[slot].generation + 1) & ((std::uint32_t{1} << (32 - index_bits_)) - 1);
     exchanges_[slot] = Exchange{};
@@ -38,13 +43,16 @@ void ExchangeTable::release(std::uint32_t slot) noexcept {
     active_[position] = last;
     active_position_[last] = position;
     active_.pop_back();
-    free_.push(slot);
+    if (slot >= requests_)
+        reserved_free_.push(slot - static_cast<std::uint32_t>(requests_));
+    else
+        free_.push(slot);
 }
 
 std::optional<std::uint32_t> ExchangeTable::slot_of(std::uint32_t handle,
                                                     bool client) const noexcept {
     const std::uint32_t index = handle & ((std::uint32_t{1} << index_bits_) - 1);
-    if (index == 0 || index > exchanges_.size()) return std::nullopt;
+    if (index == 0 || index > requests_) return std::nullopt;
     const std::uint32_t slot = index - 1;
     const Exchange& e = exchanges_[slot];
     if (e.state == ExchangeState::unused || e.client != client ||

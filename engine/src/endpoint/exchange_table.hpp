@@ -35,6 +35,7 @@ enum class ExchangeState : std::uint8_t {
     acknowledged,  ///< empty ACK sent (CON) or NON request: the response is separate
     leisure,       ///< response built, waiting for its multicast leisure to end
     confirming,    ///< separate CON response sent, retransmitting until ACK or RST
+    notifying,     ///< CON notification (RFC 7641) sent, retransmitting until ACK or RST
 };
 
 inline constexpr Instant never{INT64_MAX};
@@ -64,6 +65,8 @@ struct Exchange {
     bool paced = false;               ///< a NON held back by PROBING_RATE
     bool hold = false;                ///< RequestOptions::hold
     bool reset_pending = false;       ///< server: RST seen, response_failed not yet queued
+    bool ack_pending = false;         ///< notification: ACK seen, its event not yet queued
+    std::uint32_t notification = 0;   ///< notifying: the NotificationId value
     bool indexed_by_message_id = false;
     bool indexed_by_token = false;
 
@@ -72,9 +75,12 @@ struct Exchange {
 
 class ExchangeTable {
   public:
-    void init(std::size_t capacity, std::size_t message_size);
+    /// `capacity` slots for requests (indexes below it) and `reserved` more after
+    /// them for CON notifications, which never take a request's slot or the reverse.
+    void init(std::size_t capacity, std::size_t message_size, std::size_t reserved = 0);
 
-    std::optional<std::uint32_t> allocate() noexcept;
+    /// A request slot, or with `reserved` a notification slot.
+    std::optional<std::uint32_t> allocate(bool reserved = false) noexcept;
     void release(std::uint32_t slot) noexcept;
 
     Exchange& operator[](std::uint32_t slot) noexcept { return exchanges_[slot]; }
@@ -93,11 +99,12 @@ class ExchangeTable {
     std::uint32_t handle_of(std::uint32_t slot) const noexcept {
         return (exchanges_[slot].generation << index_bits_) | (slot + 1);
     }
+    /// The live request slot a handle names (never a notification's).
     std::optional<std::uint32_t> slot_of(std::uint32_t handle, bool client) const noexcept;
     /// The slot a handle names, live or not; nullopt when out of range.
     std::optional<std::uint32_t> index_of(std::uint32_t handle) const noexcept {
         const std::uint32_t index = handle & ((std::uint32_t{1} << index_bits_) - 1);
-        if (index == 0 || index > exchanges_.size()) return std::nullopt;
+        if (index == 0 || index > requests_) return std::nullopt;
         return index - 1;
     }
 
@@ -128,8 +135,14 @@ class ExchangeTable {
         buffers_[slot * message_size_ + 3] = std::byte{static_cast<std::uint8_t>(message_id)};
     }
 
+    /// Every slot, request and notification.
     std::size_t capacity() const noexcept { return exchanges_.size(); }
+    /// Request slots in use.
     std::size_t in_use() const noexcept { return free_.in_use(); }
+    /// The first notification slot (the number of request slots).
+    std::uint32_t reserved_begin() const noexcept { return static_cast<std::uint32_t>(requests_); }
+    /// Notification slots in use.
+    std::size_t reserved_in_use() const noexcept { return reserved_free_.in_use(); }
     /// Slots in use, in no particular order (for timers).
     const std::vector<std::uint32_t>& active() const noexcept { return active_; }
 
@@ -145,6 +158,8 @@ class ExchangeTable {
     std::vector<std::uint32_t> active_position_;
     std::size_t message_size_ = 0;
     FreeQueue free_;
+    FreeQueue reserved_free_;  ///< slots from requests_ on, for notifications
+    std::size_t requests_ = 0;
     std::uint32_t index_bits_ = 16;  ///< bits of a handle that name the slot
     HashIndex by_message_id_;
     HashIndex by_token_;

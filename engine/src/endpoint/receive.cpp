@@ -64,8 +64,17 @@ void Endpoint::State::on_empty(Instant now, const Address& peer, const MessageVi
     }
     const bool reset = message.type() == MessageType::reset;
     const auto slot = exchanges.find_by_message_id(peer, message.message_id());
-    if (!slot) return;  // §4.2: an unmatched ACK or RST is silently ignored
+    if (!slot) {
+        // §4.2: an unmatched ACK or RST is silently ignored, except an RST for a
+        // NON notification (RFC 7641 §3.6), which ends its observation.
+        if (reset) on_unmatched_reset(now, peer, message.message_id());
+        return;
+    }
     detail::Exchange& exchange = exchanges[*slot];
+    if (exchange.state == detail::ExchangeState::notifying) {
+        on_notification_reply(now, *slot, reset);
+        return;
+    }
     if (exchange.client) {
         if (exchange.ping) {
             if (exchange.state == detail::ExchangeState::awaiting_ack)

@@ -305,6 +305,9 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
                 release_server(slot);
             }
             return;
+        case ExchangeState::notifying:
+            notification_timeout(now, slot);
+            return;
         default:
             return;
     }

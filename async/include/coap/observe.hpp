@@ -1,0 +1,106 @@
+// coap/observe.hpp — the server side of RFC 7641: observers of a Resource, the
+// configuration that bounds them and decides NON or CON, and the hub a
+// ResourceTree keeps to register observers, notify them and hear the fate of
+// notifications from its Driver. Owns observer state only; the Endpoint owns
+// the messages (Endpoint::notify). Never allocates per notification except the
+// one rendering per distinct registration request.
+#pragma once
+
+#include "coap/address.hpp"
+#include "coap/code.hpp"
+#include "coap/endpoint_event.hpp"
+#include "coap/time.hpp"
+
+#include <gsl/span>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace coap {
+
+class Driver;
+class RequestContext;
+class Resource;
+struct ResponseCapture;
+
+struct ObserveConfig {
+    /// Observers in the whole tree. Full: see max_observers_per_resource.
+    std::size_t max_observers = 256;
+    /// Observers of one resource. Full (this or the total): the registration GET
+    /// is answered as if it had no Observe option (§4.1 lets a server do so): the
+    /// client gets the current representation and, seeing no Observe, knows that it
+    /// is not an observer and may poll or register later. A 5.03 would deny it
+    /// the representation it asked for.
+    std::size_t max_observers_per_resource = 64;
+    /// A CON notification after this many NON ones without any acknowledgement in
+    /// between (§4.5: is the client still there?).
+    std::uint8_t non_before_con = 10;
+    /// A CON notification at least this often per observer (§4.5: 24 hours).
+    Duration con_interval = seconds(24 * 3600);
+    /// Every notification CON.
+    bool always_confirmable = false;
+};
+
+/// One observer (§4.1): the client endpoint and token to notify, and what the
+/// NON/CON policy needs. Fixed size, no allocation.
+struct Observer {
+    Address peer;
+    Instant last_con{};          ///< when the last CON (or the registration) went
+    NotificationId in_flight{};  ///< the CON notification retransmitting, if any
+    NotificationId last_sent{};  ///< the newest notification, for RST (§3.6)
+    std::array<std::byte, 8> token{};
+    std::uint16_t request = 0;  ///< index of its registration request in the resource
+    std::uint8_t token_length = 0;
+    std::uint8_t non_since_ack = 0;  ///< NON notifications since the last ACK
+
+    gsl::span<const std::byte> token_bytes() const noexcept { return {token.data(), token_length}; }
+};
+
+/// The observe state of one observable resource.
+struct ObservableState {
+    /// A registration request kept to re-run the GET handler for notifications,
+    /// shared by every observer that registered with the same options.
+    struct Request {
+        std::vector<std::byte> bytes;  ///< the request as received (CON, token kept)
+        std::uint32_t users = 0;
+    };
+    std::vector<Observer> observers;
+    std::vector<Request> requests;
+    std::uint32_t sequence = 0;  ///< 24-bit Observe value of the newest state
+};
+
+/// What a ResourceTree keeps for its observable resources.
+class ObserveHub {
+  public:
+    ObserveConfig config{};
+    Driver* driver = nullptr;  ///< set by ResourceTree::serve
+    std::size_t total = 0;
+    std::vector<Resource*> observables;
+
+    /// A GET/FETCH with Observe 0 on `resource`: replaces an older registration of
+    /// the same client (same peer on this resource, or same peer and token on any),
+    /// then registers if the limits allow. True when registered.
+    bool add(Resource& resource, const RequestContext& context);
+    /// Deregistration (Observe 1) or a registration that ended badly: removes the
+    /// observers of `resource` with this peer and token.
+    void remove(Resource& resource, const Address& peer, gsl::span<const std::byte> token);
+    /// Renders the state once per registration request and notifies every
+    /// observer; returns the notifications sent.
+    std::size_t notify(Resource& resource);
+    /// A final notification (`code`, no Observe) to every observer, who are removed.
+    std::size_t end(Resource& resource, Code code, std::string_view diagnostic);
+    /// notification_acknowledged / notification_failed from the Driver.
+    void on_event(const Event& event);
+    /// Forgets every observer of `resource` (it is being removed).
+    void forget(Resource& resource);
+
+  private:
+    void erase(ObservableState& state, std::size_t index);
+    /// Sends the captured response to one observer; false when it must go.
+    bool send(ObservableState& state, Observer& observer, const ResponseCapture& capture);
+};
+
+}  // namespace coap
