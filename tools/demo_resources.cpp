@@ -43,11 +43,20 @@ void add_demo_resources(coap::ResourceTree& tree, coap::Driver& driver, const Se
                         DemoState& state) {
     namespace cf = coap::content_formats;
 
-    // SERVER-SIDE OBSERVE: when server-side observe lands, /time becomes
-    // observable here (add .obs() and register the observer, then notify every
-    // observer once a second from a Driver timer). Until then it answers once.
-    tree.add("/time").rt("time").ct(cf::text_plain).get([](coap::RequestContext& ctx) {
+    // /time is observable (RFC 7641): one notification a second while anyone
+    // observes. The tick is a Driver timer armed by a registration and not
+    // re-armed once the last observer is gone, so an idle server has no timer.
+    coap::Resource& time = tree.add("/time").rt("time").ct(cf::text_plain).observable();
+    state.tick = [&driver, &time, &state] {
+        state.time_tick.reset();
+        if (time.observer_count() == 0) return;
+        time.notify();
+        state.time_tick = driver.schedule(driver.now() + coap::seconds(1), state.tick);
+    };
+    time.get([&driver, &state](coap::RequestContext& ctx) {
         (void)ctx.respond(coap::codes::content, current_time_text(), cf::text_plain);
+        if (!ctx.rendering_notification() && ctx.message().observe() == 0u && !state.time_tick)
+            state.time_tick = driver.schedule(driver.now() + coap::seconds(1), state.tick);
     });
 
     const auto large = std::make_shared<const std::string>(large_body(options.large_size));

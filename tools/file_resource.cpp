@@ -84,13 +84,13 @@ void get_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache)
         {.content_format = content_format_for_file(path->filename().string()), .etag = etag});
 }
 
-void put_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache) {
+bool put_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache) {
     const auto path = target_of(ctx, root);
-    if (!path) return;
+    if (!path) return false;
     std::error_code error;
     if (fs::is_directory(*path, error)) {
         (void)ctx.respond(coap::codes::method_not_allowed, "a directory");
-        return;
+        return false;
     }
     const bool exists = fs::is_regular_file(*path, error);
     std::optional<coap::ETag> current;
@@ -111,7 +111,7 @@ void put_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache)
     // §5.10.8.2: If-None-Match: only when no representation exists.
     if ((has_if_match && !matched) || (ctx.message().if_none_match() && exists)) {
         (void)ctx.respond(coap::codes::precondition_failed);
-        return;
+        return false;
     }
     // The ResourceTree assembles a Block1 upload first: this is the whole body.
     const auto payload = ctx.payload();
@@ -119,28 +119,30 @@ void put_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache)
     cache.forget(*path);
     if (!write_bytes(*path, payload)) {
         (void)ctx.respond(coap::codes::internal_server_error, "cannot write the file");
-        return;
+        return false;
     }
     const coap::ETag etag = coap::etag_of(payload);
     (void)ctx.respond(
         exists ? coap::codes::changed : coap::codes::created,
         [&etag](coap::MessageWriter& w) { w.option(coap::OptionNumber::etag, etag.bytes()); });
+    return true;
 }
 
-void delete_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache) {
+bool delete_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache) {
     const auto path = target_of(ctx, root);
-    if (!path) return;
+    if (!path) return false;
     std::error_code error;
     if (!fs::is_regular_file(*path, error)) {
         (void)ctx.respond(coap::codes::not_found);
-        return;
+        return false;
     }
     cache.forget(*path);
     if (!fs::remove(*path, error) || error) {
         (void)ctx.respond(coap::codes::internal_server_error, "cannot delete the file");
-        return;
+        return false;
     }
     (void)ctx.respond(coap::codes::deleted);
+    return true;
 }
 
 }  // namespace
@@ -162,13 +164,30 @@ std::optional<fs::path> path_under(const fs::path& root,
     return resolved;
 }
 
-void add_file_resources(coap::ResourceTree& tree, const fs::path& root) {
+void add_file_resources(coap::ResourceTree& tree, coap::Driver& driver, const fs::path& root) {
     // 64 MiB of recently served files: a block-wise GET reads its file once.
     auto cache = std::make_shared<FileCache>(std::size_t{64} << 20);
-    tree.add("/*")
-        .get([root, cache](coap::RequestContext& ctx) { get_file(ctx, root, *cache); })
-        .put([root, cache](coap::RequestContext& ctx) { put_file(ctx, root, *cache); })
-        .delete_([root, cache](coap::RequestContext& ctx) { delete_file(ctx, root, *cache); });
+    coap::Resource& files = tree.add("/*").observable();
+    // After a change, the observers hear of it once the answer has gone out: a
+    // zero-delay Driver timer, not a notify() from inside the handler. Each
+    // observer is notified with its own file's state (the handler runs per
+    // registration), so observers of other files get their unchanged state again.
+    auto pending = std::make_shared<bool>(false);
+    auto changed = [&driver, &files, pending] {
+        if (*pending) return;
+        *pending = true;
+        driver.schedule(driver.now(), [&files, pending] {
+            *pending = false;
+            files.notify();
+        });
+    };
+    files.get([root, cache](coap::RequestContext& ctx) { get_file(ctx, root, *cache); })
+        .put([root, cache, changed](coap::RequestContext& ctx) {
+            if (put_file(ctx, root, *cache)) changed();
+        })
+        .delete_([root, cache, changed](coap::RequestContext& ctx) {
+            if (delete_file(ctx, root, *cache)) changed();
+        });
 }
 
 }  // namespace cobalt_cli

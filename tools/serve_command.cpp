@@ -61,7 +61,7 @@ Server::Server(coap::Driver& driver, const ServeOptions& options)
         if (!std::filesystem::is_directory(options_.directory, error))
             throw std::runtime_error("not a directory: " + options_.directory.string());
         options_.directory = std::filesystem::canonical(options_.directory);
-        add_file_resources(tree_, options_.directory);
+        add_file_resources(tree_, driver_, options_.directory);
     }
     add_demo_resources(tree_, driver_, options_, *demo_);
     // Block1 uploads of files up to 16 MiB, 64 at once, 64 MiB held in all.
@@ -76,6 +76,7 @@ Server::~Server() {
     // Separate responses still to come answer 5.00 now (their timers go).
     for (const auto& [key, timer] : demo_->timers)
         driver_.cancel_timer(timer);
+    if (demo_->time_tick) driver_.cancel_timer(*demo_->time_tick);
 }
 
 std::unique_ptr<Server> build_server(coap::Driver& driver, const ServeOptions& options) {

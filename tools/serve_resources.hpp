@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -22,6 +23,9 @@ namespace cobalt_cli {
 struct DemoState {
     std::map<std::uint64_t, coap::Driver::TimerId> timers;
     std::uint64_t next_timer = 0;
+    /// /time's once-a-second notification, armed while it has observers.
+    std::optional<coap::Driver::TimerId> time_tick;
+    std::function<void()> tick;
 };
 
 /// Where Uri-Path `segments` lead under `root` (canonical), or nullopt when they
@@ -34,7 +38,10 @@ std::optional<std::filesystem::path> path_under(const std::filesystem::path& roo
 /// matching ETag, Block2 for large files, 4.04), PUT (2.01 / 2.04, If-Match and
 /// If-None-Match per RFC 7252 §5.10.8) and DELETE (2.02) of the files under
 /// `root`, on every path no other resource claims.
-void add_file_resources(coap::ResourceTree& tree, const std::filesystem::path& root);
+/// The files are observable: a PUT or DELETE through the server notifies their
+/// observers (a deleted file ends its observations with 4.04).
+void add_file_resources(coap::ResourceTree& tree, coap::Driver& driver,
+                        const std::filesystem::path& root);
 
 /// /time, /large, /echo and /separate.
 void add_demo_resources(coap::ResourceTree& tree, coap::Driver& driver, const ServeOptions& options,

@@ -240,12 +240,20 @@ TEST(ClientCommands, NonconfirmableRequest) {
 
 TEST(ClientCommands, ObserveStopsAfterCountOrWhenTheServerEnds) {
     CliWorld world;
-    // /time is not observable yet: the server answers once without Observe, which
-    // ends the observation (RFC 7641 §3.2) after one value.
+    // /time is observable: the registration's answer, then one notification a
+    // second; --count 3 stops after three values.
+    const auto started = world.net.now();
     const auto result = world.run({"observe", "--count", "3", CliWorld::base() + "/time"});
     EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
-    EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 1) << result.out;
+    EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 3) << result.out;
+    EXPECT_GE((world.net.now() - started).ms, 2000);
     EXPECT_NE(result.err.find("2.05 Content"), std::string::npos);
+    // A resource that is not observable answers once without Observe, which
+    // ends the observation (RFC 7641 §3.2) after one value.
+    const auto once =
+        world.run({"observe", "--count", "3", CliWorld::base() + "/.well-known/core"});
+    EXPECT_EQ(once.exit_code, exit_code::ok) << once.err;
+    EXPECT_NE(once.out.find("</time>"), std::string::npos) << once.out;
     const auto missing = world.run({"observe", CliWorld::base() + "/nothing"});
     EXPECT_EQ(missing.exit_code, exit_code::client_error);
 }
