@@ -131,6 +131,11 @@ std::optional<Instant> DedupCache::earliest_expiry() const noexcept {
     return heap_[0].expires;
 }
 
+std::optional<Instant> DedupCache::soonest_received() const noexcept {
+    if (heap_size_ == 0) return std::nullopt;
+    return entries_[heap_[0].slot].received;
+}
+
 void DedupCache::heap_set(std::uint32_t position, HeapNode node) noexcept {
     heap_[position] = node;
     entries_[node.slot].heap_position = position;

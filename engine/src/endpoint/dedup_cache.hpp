@@ -79,6 +79,8 @@ class DedupCache {
     std::size_t in_use() const noexcept { return heap_size_; }
     /// Earliest instant at which an entry will expire (for Max-Age on 5.03). O(1).
     std::optional<Instant> earliest_expiry() const noexcept;
+    /// When the entry that expires soonest was received. O(1).
+    std::optional<Instant> soonest_received() const noexcept;
     /// Replies dropped, or never stored for want of room, while their entry was live.
     std::uint64_t replies_evicted() const noexcept { return replies_evicted_; }
     /// Live entries reclaimed early by the eviction policy of insert().

@@ -64,7 +64,13 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         // Every dedup entry is live: answering now could run a handler twice, so
         // the peer is told to come back when the oldest entry expires.
         if (arrival.multicast) return;
-        const Instant earliest = dedup.earliest_expiry().value_or(now);
+        Instant earliest = dedup.earliest_expiry().value_or(now);
+        // With early eviction, a place frees once the soonest entry is that old.
+        if (config.dedup_eviction_age.ms > 0) {
+            const Instant evictable =
+                dedup.soonest_received().value_or(now) + config.dedup_eviction_age;
+            if (evictable < earliest) earliest = evictable;
+        }
         const auto wait = static_cast<std::uint32_t>((earliest - now).ms / 1000 + 1);
         reply_directly(peer, request, codes::service_unavailable, no_slot, {}, std::nullopt,
                        wait > config.busy_max_age ? wait : config.busy_max_age);
