@@ -32,11 +32,14 @@ base="coap://127.0.0.1:$port"
 echo "cobalt serves files over CoAP." > "$served/hello.txt"
 
 step "cobalt serve $served --bind 127.0.0.1 --port $port"
-$cobalt serve "$served" --bind 127.0.0.1 --port "$port" 2> >(sed 's/^/  [server] /' >&2) &
+server_log=$(mktemp)
+$cobalt serve "$served" --bind 127.0.0.1 --port "$port" 2>"$server_log" &
 server_pid=$!
 for _ in $(seq 50); do
   if $cobalt ping --timeout 1 "$base" >/dev/null 2>&1; then break; fi
 done
+sed 's/^/  [server] /' "$server_log"
+rm -f "$server_log"
 $cobalt ping "$base" | sed 's/^/  /'
 
 step "Discovery: cobalt discover $base/.well-known/core"
@@ -52,7 +55,7 @@ $cobalt get -v "$base/notes/today.txt" 2>&1 | sed 's/^/  /'
 step "Block-wise: upload 300 KB in 256-byte Block1 blocks, download in 1024-byte Block2 blocks"
 python3 -c 'import os, sys; sys.stdout.buffer.write(os.urandom(300000))' > "$served/../demo-upload.bin"
 $cobalt put "$base/big.bin" --payload "@$served/../demo-upload.bin" --block-size 256 2>&1 | sed 's/^/  /'
-$cobalt get "$base/big.bin" --block-size 1024 > "$served/../demo-download.bin"
+$cobalt get "$base/big.bin" --block-size 1024 2>&1 >"$served/../demo-download.bin" | sed 's/^/  /'
 sent=$(sha256sum < "$served/../demo-upload.bin" | cut -c1-16)
 stored=$(sha256sum < "$served/big.bin" | cut -c1-16)
 fetched=$(sha256sum < "$served/../demo-download.bin" | cut -c1-16)
