@@ -2,6 +2,7 @@
 // under DIR, never outside it (see serve_resources.hpp).
 #include "content_format_names.hpp"
 #include "file_cache.hpp"
+#include "file_watch.hpp"
 #include "serve_resources.hpp"
 
 #include <coap/block_body.hpp>
@@ -55,9 +56,11 @@ std::optional<fs::path> target_of(coap::RequestContext& ctx, const fs::path& roo
     return path;
 }
 
-void get_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache) {
+void get_file(coap::RequestContext& ctx, const fs::path& root, FileCache& cache, FileWatch& watch) {
     const auto path = target_of(ctx, root);
     if (!path) return;
+    // A registration (RFC 7641 Observe 0): from now on this file is checked.
+    if (!ctx.rendering_notification() && ctx.message().observe() == 0u) watch.watch(*path);
     std::error_code error;
     if (!fs::is_regular_file(*path, error)) {
         (void)ctx.respond(coap::codes::not_found);
@@ -168,25 +171,18 @@ void add_file_resources(coap::ResourceTree& tree, coap::Driver& driver, const fs
     // 64 MiB of recently served files: a block-wise GET reads its file once.
     auto cache = std::make_shared<FileCache>(std::size_t{64} << 20);
     coap::Resource& files = tree.add("/*").observable();
-    // After a change, the observers hear of it once the answer has gone out: a
-    // zero-delay Driver timer, not a notify() from inside the handler. Each
-    // observer is notified with its own file's state (the handler runs per
+    // Each observer is notified with its own file's state (the handler runs per
     // registration), so observers of other files get their unchanged state again.
-    auto pending = std::make_shared<bool>(false);
-    auto changed = [&driver, &files, pending] {
-        if (*pending) return;
-        *pending = true;
-        driver.schedule(driver.now(), [&files, pending] {
-            *pending = false;
-            files.notify();
-        });
-    };
-    files.get([root, cache](coap::RequestContext& ctx) { get_file(ctx, root, *cache); })
-        .put([root, cache, changed](coap::RequestContext& ctx) {
-            if (put_file(ctx, root, *cache)) changed();
+    auto watch = std::make_shared<FileWatch>(driver, files);
+    files
+        .get([root, cache, watch](coap::RequestContext& ctx) {
+            get_file(ctx, root, *cache, *watch);
         })
-        .delete_([root, cache, changed](coap::RequestContext& ctx) {
-            if (delete_file(ctx, root, *cache)) changed();
+        .put([root, cache, watch](coap::RequestContext& ctx) {
+            if (put_file(ctx, root, *cache)) watch->changed_here();
+        })
+        .delete_([root, cache, watch](coap::RequestContext& ctx) {
+            if (delete_file(ctx, root, *cache)) watch->changed_here();
         });
 }
 

@@ -38,8 +38,9 @@ std::optional<std::filesystem::path> path_under(const std::filesystem::path& roo
 /// matching ETag, Block2 for large files, 4.04), PUT (2.01 / 2.04, If-Match and
 /// If-None-Match per RFC 7252 §5.10.8) and DELETE (2.02) of the files under
 /// `root`, on every path no other resource claims.
-/// The files are observable: a PUT or DELETE through the server notifies their
-/// observers (a deleted file ends its observations with 4.04).
+/// The files are observable: a PUT or DELETE through the server, or a change on
+/// disk (checked once a second), notifies their observers; a deleted file ends
+/// its observations with 4.04 (file_watch.hpp).
 void add_file_resources(coap::ResourceTree& tree, coap::Driver& driver,
                         const std::filesystem::path& root);
 

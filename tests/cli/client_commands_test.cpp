@@ -258,6 +258,25 @@ TEST(ClientCommands, ObserveStopsAfterCountOrWhenTheServerEnds) {
     EXPECT_EQ(missing.exit_code, exit_code::client_error);
 }
 
+TEST(ClientCommands, ObservingAFileSeesChangesMadeOnDiskAndItsDeletion) {
+    CliWorld world;
+    const auto file = world.dir.path() / "watched.txt";
+    write_file(file, "one");
+    // Behind the server's back (not through CoAP): the file is rewritten 1.5 s
+    // after the registration and deleted at 3.5 s; serve checks once a second.
+    const auto start = world.net.now();
+    world.server_driver.schedule(start + coap::milliseconds(1500),
+                                 [&] { write_file(file, "two, longer"); });
+    world.server_driver.schedule(start + coap::milliseconds(3500),
+                                 [&] { std::filesystem::remove(file); });
+    const auto result = world.run(
+        {"observe", "--count", "5", "--duration", "20", CliWorld::base() + "/watched.txt"});
+    EXPECT_EQ(result.out, "one\ntwo, longer\n") << result.err;
+    EXPECT_NE(result.err.find("4.04"), std::string::npos) << result.err;
+    EXPECT_EQ(result.exit_code, exit_code::client_error);
+    EXPECT_LT((world.net.now() - start).ms, 6000);
+}
+
 TEST(ClientCommands, ObserveEndsAfterDurationOrInterrupt) {
     CliWorld world;
     // A server that acknowledges the registration and sends notifications every
