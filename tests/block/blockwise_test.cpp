@@ -239,10 +239,11 @@ TEST(Blockwise, MoreBlocksThanDedupEntriesFailClearlyNotTruncated) {
         (void)ctx.respond(codes::changed);
     });
     tree.serve(pair.server);
-    auto task = send(pair.remote("coap://10.0.0.2/file"),
-                     Request::put()
-                         .payload(body_of(100 * 16))
-                         .block1(BlockValue::with_size(0, true, 16).value()));
+    // payload() keeps a view: the body must outlive the send.
+    const std::string body = body_of(100 * 16);
+    auto task =
+        send(pair.remote("coap://10.0.0.2/file"),
+             Request::put().payload(body).block1(BlockValue::with_size(0, true, 16).value()));
     ASSERT_TRUE(pair.run(task));
     const auto result = task.result();
     ASSERT_FALSE(result.ok());
