@@ -771,6 +771,12 @@ def engine_seeds():
         .request(target=2, hold=True, options=[]).request(node=1, target=2, hold=True,
                                                           con=False, options=[])
         .simple("deliver_all", "deliver_all"),
+        # A response queued, not yet polled, when send_next re-arms: it still answers
+        # the earlier request (found by CI fuzzing).
+        "held-send-next-with-response-queued": S().request(hold=True, options=path)
+        .simple("deliver", "deliver").send_next(options=[], payload=b"2").op("deliver")
+        .batch(2).op("deliver").send_next(options=[], payload=b"3")
+        .simple("deliver", "deliver"),
         "held-move-and-query": S().request(hold=True, options=path).simple("deliver", "deliver")
         .move().query(1).send_next(options=path).move().simple("deliver", "deliver").query(0),
     }

@@ -122,7 +122,9 @@ for t in "${targets[@]}"; do
         echo "-- $t exited with status $status; end of its log:"
         tail -n 40 "$log"
         find "$artifacts" -type f -newer "$started" | while read -r crash; do
-            echo "-- reproducer: $crash (hex: $(od -An -tx1 -v "$crash" | tr -d ' \n' | cut -c1-256))"
+            # The whole input, so that a CI log alone reproduces the failure:
+            # base64 -d > crash.bin, then run the target on crash.bin.
+            echo "-- reproducer: $crash ($(stat -c %s "$crash") bytes, base64: $(head -c 65536 "$crash" | base64 -w0))"
         done
         summary+=("fuzz $t: FAILED")
         failed=$((failed + 1))

@@ -104,7 +104,7 @@ void Harness::send_next() {
     live.listening = false;
     live.rearmed_at = n.events_polled + stats.queued_events;
     live.marker = body.marker.value_or(0);
-    live.markers.push_back(live.marker);
+    live.sent.push_back({live.rearmed_at, live.marker});
 }
 
 void Harness::listen() {

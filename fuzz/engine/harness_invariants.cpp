@@ -10,6 +10,17 @@
 #include <algorithm>
 
 namespace engine_fuzz {
+namespace {
+
+/// The marker of the request sent last before event number `serial` was queued.
+std::uint32_t latest_sent_before(const Live& live, std::uint64_t serial) {
+    std::uint32_t marker = live.sent.front().marker;
+    for (const Live::Sent& s : live.sent)
+        if (s.from_event <= serial) marker = s.marker;
+    return marker;
+}
+
+}  // namespace
 
 void Harness::check(const Node& n) {
     const auto stats = n.endpoint.stats();
@@ -75,7 +86,7 @@ void Harness::started(Node& n, const coap::EndpointStats& stats,
     live.ping = is_ping;
     live.hold = hold;
     live.index = *index;
-    live.markers.push_back(marker);
+    live.sent.push_back({0, marker});
     n.live[id] = live;
 }
 
@@ -134,13 +145,15 @@ void Harness::on_event(Node& n, const Event& event) {
             const bool traceable =
                 n.endpoint.config().token_length >= 4 && !n.tainted[*peer] && !n.tainted[live.peer];
             if (const auto marker = marker_of(*view); marker && traceable) {
-                // A piggybacked response answers the latest request (its message ID);
-                // a separate one may answer any request sent under the token.
+                // A piggybacked response answers the request that was latest when
+                // it was queued (its message ID); a separate one may answer any
+                // request sent under the token.
                 if (view->type() == MessageType::acknowledgement)
-                    FUZZ_REQUIRE(*marker == live.marker);
+                    FUZZ_REQUIRE(*marker == latest_sent_before(live, serial));
                 else
-                    FUZZ_REQUIRE(std::find(live.markers.begin(), live.markers.end(), *marker) !=
-                                 live.markers.end());
+                    FUZZ_REQUIRE(
+                        std::any_of(live.sent.begin(), live.sent.end(),
+                                    [&](const Live::Sent& s) { return s.marker == *marker; }));
             }
             if (!n.tainted[*peer]) FUZZ_REQUIRE(marker_of(*view) != poison_marker);
             if (live.cancelled) FUZZ_REQUIRE(serial < live.cancelled_at);

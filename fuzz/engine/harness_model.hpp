@@ -47,8 +47,15 @@ struct Live {
     std::uint64_t rearmed_at = 0;
     /// Events numbered below this were queued before cancel() succeeded.
     std::uint64_t cancelled_at = 0;
-    /// Markers of every request sent under its token (0: unmarked).
-    std::vector<std::uint32_t> markers;
+    /// Every request sent under its token: its marker (0: unmarked) and the number
+    /// of the first event polled after it was sent. A piggybacked response answers
+    /// the request that was latest when the response was queued, which is older
+    /// than `marker` when send_next came between queueing and polling.
+    struct Sent {
+        std::uint64_t from_event = 0;
+        std::uint32_t marker = 0;
+    };
+    std::vector<Sent> sent;
 };
 
 struct Responder {
