@@ -23,8 +23,8 @@
 //    succeeded; nothing arrives for finished ids, and for a closed one only the
 //    responses queued before close() (the queue is FIFO, so events are numbered);
 //    a response carries the harness's marker of a request sent under its token (a
-//    piggybacked one: of the latest), and an ACK under another token than the
-//    request's is never taken for its response;
+//    piggybacked one: of the latest sent before it was queued), and an ACK under
+//    another token than the request's is never taken for its response;
 //  - held exchanges: a response does not end them; once one was polled after the
 //    last send_next, send_next and listen are accepted (close always is, for a live
 //    id); send_next is refused for multicast, pings, exchanges without hold and

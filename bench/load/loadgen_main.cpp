@@ -70,10 +70,9 @@ int main(int argc, char** argv) try {
         std::cerr << usage;
         return 2;
     }
-    // One socket (one Endpoint) per user, as separate clients would have: a
-    // single endpoint sending thousands of messages a second to one server
-    // would reuse its 16-bit message IDs within EXCHANGE_LIFETIME (RFC 7252
-    // §4.4), and a strict server takes those as duplicates.
+    // One socket (one Endpoint) per user, as separate clients would have: one
+    // endpoint may send a server only about 248 messages a second before it must
+    // wait for message IDs older than EXCHANGE_LIFETIME (RFC 7252 §4.4).
     coap::udp::SocketConfig socket;
     socket.bind = bind_for(options.target);
     coap::udp::EpollLoop loop;

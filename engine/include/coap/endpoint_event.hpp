@@ -129,6 +129,13 @@ struct EndpointStats {
     /// NON notifications forgotten before NON_LIFETIME because the ring of recent
     /// ones was full (EndpointCapacities::recent_notifications).
     std::uint64_t recent_notifications_overwritten = 0;
+    /// Requests held back because every message ID free for their peer had been
+    /// used within EXCHANGE_LIFETIME (§4.4; about 248 messages a second per peer
+    /// with the default parameters). They go once a block of IDs is old enough.
+    std::uint64_t message_id_waits = 0;
+    /// Responses and notifications, which cannot be held back, sent with a message
+    /// ID used less than EXCHANGE_LIFETIME before (§4.4 broken, and counted).
+    std::uint64_t message_ids_reused_early = 0;
 };
 
 }  // namespace coap

@@ -122,6 +122,15 @@ void Endpoint::State::start_client(Instant now, std::uint32_t slot) {
             return;
         }
     }
+    // §4.4: no message ID is reused with this peer within EXCHANGE_LIFETIME; when
+    // every free one was used more recently, the request waits for the oldest.
+    const Instant ids_free = peer.message_ids.available_at(peer.parameters.exchange_lifetime());
+    if (ids_free > now) {
+        e.state = ExchangeState::queued;
+        e.deadline = ids_free;
+        ++stats.message_id_waits;
+        return;
+    }
     if (!transmit_first(now, slot)) {
         e.state = ExchangeState::queued;
         e.deadline = now;  // the transmit queue is full: retry on the next timeout
@@ -133,7 +142,7 @@ bool Endpoint::State::transmit_first(Instant now, std::uint32_t slot) {
     detail::Peer& peer = peers[e.peer_slot];
     if (transmits.full()) return false;
     // §4.4: a fresh message ID per message, from the peer's counter.
-    exchanges.set_message_id(slot, next_message_id(peer));
+    exchanges.set_message_id(slot, next_message_id(now, peer));
     send(e.peer, exchanges.message(slot));
     exchanges.index_message_id(slot);
     if (e.confirmable) {

@@ -63,7 +63,7 @@ struct Endpoint::State {
     void on_duplicate(std::uint32_t dedup_slot, const MessageView& message);
     /// Answers a request at the message layer without involving the application
     /// (4.02, 4.13, 5.03), and remembers the answer in `dedup_slot` if given.
-    void reply_directly(const Address& peer, const MessageView& request, Code code,
+    void reply_directly(Instant now, const Address& peer, const MessageView& request, Code code,
                         std::uint32_t dedup_slot, std::string_view diagnostic,
                         std::optional<std::uint32_t> size1, std::optional<std::uint32_t> max_age);
     Result<Done, LocalError> respond(Instant now, ResponderId responder,
@@ -130,7 +130,14 @@ struct Endpoint::State {
     // ---- helpers (endpoint.cpp) ----
     bool send(const Address& peer, Bytes datagram);
     bool send_empty(const Address& peer, MessageType type, std::uint16_t message_id);
-    std::uint16_t next_message_id(detail::Peer& peer) noexcept { return peer.next_message_id++; }
+    /// A message ID for a response or notification to `peer` (these cannot wait:
+    /// a reuse within EXCHANGE_LIFETIME is counted). Requests wait instead: see
+    /// start_client().
+    std::uint16_t next_message_id(Instant now, detail::Peer& peer) noexcept {
+        if (peer.message_ids.available_at(peer.parameters.exchange_lifetime()) > now)
+            ++stats.message_ids_reused_early;
+        return peer.message_ids.issue(now);
+    }
     void drop_peer_reference(std::uint32_t peer_slot) noexcept;
 };
 

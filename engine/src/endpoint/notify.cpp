@@ -55,7 +55,7 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
         e.length = static_cast<std::uint32_t>(*length);
         e.token_length = static_cast<std::uint8_t>(token.size());
         std::memcpy(e.token.data(), token.data(), token.size());
-        exchanges.set_message_id(slot, next_message_id(peers[e.peer_slot]));
+        exchanges.set_message_id(slot, next_message_id(now, peers[e.peer_slot]));
         send(e.peer, exchanges.message(slot));
         exchanges.index_message_id(slot);
         e.deadline = now + e.timeout;
@@ -68,7 +68,7 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
     const NotificationId id{next_notification};
 
     if (!confirmable) {
-        const std::uint16_t message_id = next_message_id(peers[*peer_slot]);
+        const std::uint16_t message_id = next_message_id(now, peers[*peer_slot]);
         scratch[2] = std::byte{static_cast<std::uint8_t>(message_id >> 8)};
         scratch[3] = std::byte{static_cast<std::uint8_t>(message_id)};
         send(peer, Bytes{scratch.data(), *length});

@@ -31,7 +31,7 @@ std::optional<std::uint32_t> PeerTable::find_or_create(const Address& address, I
     peer.parameters = defaults;
     // §4.4: start message IDs at a random value so a restarted or evicted peer
     // state does not replay recent IDs.
-    peer.next_message_id = static_cast<std::uint16_t>(prng.next());
+    peer.message_ids.reset(static_cast<std::uint16_t>(prng.next()));
     index_.insert(address.hash(), slot);
     return slot;
 }

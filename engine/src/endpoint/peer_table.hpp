@@ -10,6 +10,7 @@
 #include "coap/time.hpp"
 #include "coap/transmission.hpp"
 #include "hash_index.hpp"
+#include "message_id_blocks.hpp"
 #include "slot_list.hpp"
 
 #include <cstdint>
@@ -31,11 +32,12 @@ struct Peer {
     /// Head and tail of the FIFO of exchanges waiting for an NSTART slot.
     std::uint32_t queue_head = no_slot;
     std::uint32_t queue_tail = no_slot;
-    std::uint16_t next_message_id = 0;
     std::uint8_t outstanding = 0;
     bool in_use = false;
     bool pinned = false;  ///< has its own parameters; never evicted
     TransmissionParameters parameters{};
+    /// §4.4 message IDs: the counter and when each block of them was last used.
+    MessageIdBlocks message_ids{};
 };
 
 class PeerTable {

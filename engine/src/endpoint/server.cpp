@@ -72,7 +72,7 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
             if (evictable < earliest) earliest = evictable;
         }
         const auto wait = static_cast<std::uint32_t>((earliest - now).ms / 1000 + 1);
-        reply_directly(peer, request, codes::service_unavailable, no_slot, {}, std::nullopt,
+        reply_directly(now, peer, request, codes::service_unavailable, no_slot, {}, std::nullopt,
                        wait > config.busy_max_age ? wait : config.busy_max_age);
         return;
     }
@@ -81,7 +81,7 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         // §5.4.1: an unrecognised critical option in a CON request gets 4.02.
         if (arrival.multicast) return;
         char text[48];
-        reply_directly(peer, request, codes::bad_option, *entry,
+        reply_directly(now, peer, request, codes::bad_option, *entry,
                        option_diagnostic(text, to_underlying(*critical)), std::nullopt,
                        std::nullopt);
         return;
@@ -90,7 +90,7 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         request.bytes().size() > config.capacities.max_message_size) {
         // §5.9.2.9: 4.13 with Size1 saying what would be acceptable.
         if (arrival.multicast) return;
-        reply_directly(peer, request, codes::request_entity_too_large, *entry, {},
+        reply_directly(now, peer, request, codes::request_entity_too_large, *entry, {},
                        static_cast<std::uint32_t>(config.max_request_payload), std::nullopt);
         return;
     }
@@ -101,7 +101,7 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
             dedup.erase(*entry);
             return;
         }
-        reply_directly(peer, request, codes::service_unavailable, *entry, {}, std::nullopt,
+        reply_directly(now, peer, request, codes::service_unavailable, *entry, {}, std::nullopt,
                        config.busy_max_age);
         return;
     }
@@ -159,16 +159,17 @@ void Endpoint::State::on_duplicate(std::uint32_t dedup_slot, const MessageView& 
     }
 }
 
-void Endpoint::State::reply_directly(const Address& peer, const MessageView& request, Code code,
-                                     std::uint32_t dedup_slot, std::string_view diagnostic,
+void Endpoint::State::reply_directly(Instant now, const Address& peer, const MessageView& request,
+                                     Code code, std::uint32_t dedup_slot,
+                                     std::string_view diagnostic,
                                      std::optional<std::uint32_t> size1,
                                      std::optional<std::uint32_t> max_age) {
     const bool confirmable = request.type() == MessageType::confirmable;
     std::uint16_t message_id = request.message_id();
     if (!confirmable) {
         // §5.2.3: a NON request gets a NON response with a message ID of our own.
-        const auto peer_slot = peers.find_or_create(peer, Instant{}, config.transmission, prng);
-        message_id = peer_slot ? next_message_id(peers[*peer_slot])
+        const auto peer_slot = peers.find_or_create(peer, now, config.transmission, prng);
+        message_id = peer_slot ? next_message_id(now, peers[*peer_slot])
                                : static_cast<std::uint16_t>(prng.next());
     }
     MessageWriter writer(scratch,
@@ -293,7 +294,7 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
         case ExchangeState::leisure: {
             if (transmits.full()) return;
             auto& peer = peers[e.peer_slot];
-            exchanges.set_message_id(slot, next_message_id(peer));
+            exchanges.set_message_id(slot, next_message_id(now, peer));
             send(e.peer, exchanges.message(slot));
             release_server(slot);
             return;
