@@ -1,12 +1,13 @@
 // coap/answer.hpp — the rules every answer to a received request obeys, shared
 // by RequestContext (answering at once) and PendingResponse (answering later):
 // No-Response (RFC 7967) suppression, answering nothing (a CON still gets its
-// empty ACK), and bodies sent in Block2 blocks. AnswerRules copies what these
-// rules need out of the request, so they outlive the request's message.
+// empty ACK), and bodies sent in Block2 blocks, held whole or produced on demand. AnswerRules
+// copies what these rules need out of the request, so they outlive the request's message.
 #pragma once
 
 #include "coap/block.hpp"
 #include "coap/block_body.hpp"
+#include "coap/block_producer.hpp"
 #include "coap/code.hpp"
 #include "coap/endpoint.hpp"
 
@@ -94,5 +95,13 @@ Result<Done, LocalError> answer_body(Driver& driver, const AnswerRules& rules,
                                      const ResponseOptions& options,
                                      gsl::span<const std::byte> body,
                                      const BodyOptions& body_options);
+
+/// Answers with the block of a representation produced on demand that the
+/// request asked for (block_producer.hpp): 4.02 Bad Option for a block past its
+/// end, 5.00 when the producer fails.
+Result<Done, LocalError> answer_produced(Driver& driver, const AnswerRules& rules,
+                                         const ResponseOptions& options,
+                                         const BlockProducer& producer,
+                                         const BodyOptions& body_options);
 
 }  // namespace coap

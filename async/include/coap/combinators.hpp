@@ -68,6 +68,15 @@ class Combinators {
                 OnRepresentationChange on_change = OnRepresentationChange::restart) const&;
     auto block2(std::optional<BlockValue> initial = std::nullopt,
                 OnRepresentationChange on_change = OnRepresentationChange::restart) &&;
+    /// Block-wise response consumed block by block (block2_stream.hpp): asks with
+    /// `initial` like block2(), hands each block's payload in order to
+    /// `sink(const BodyChunk&)` as it arrives, never keeping the body, and
+    /// finishes with a StreamedBody (bytes, blocks, ETag, Size2). An ETag change
+    /// mid-transfer fails with representation_changed.
+    template <class F>
+    auto for_each_block(F sink, std::optional<BlockValue> initial = std::nullopt) const&;
+    template <class F>
+    auto for_each_block(F sink, std::optional<BlockValue> initial = std::nullopt) &&;
     /// Block-wise request payload (RFC 7959): sends payload() in blocks of
     /// `initial`'s size (default 1024; a payload that fits one block goes
     /// without Block1), Size1 with the first block, moves on after each 2.31
@@ -703,3 +712,6 @@ auto Combinators<Self>::use_handler(F f) && {
 }
 
 }  // namespace coap
+
+// The streaming Block2 combinator (for_each_block) lives in its own file.
+#include "coap/block2_stream.hpp"  // IWYU pragma: export

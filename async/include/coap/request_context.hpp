@@ -9,6 +9,7 @@
 #pragma once
 
 #include "coap/answer.hpp"
+#include "coap/block_producer.hpp"
 #include "coap/code.hpp"
 #include "coap/endpoint.hpp"
 #include "coap/message.hpp"
@@ -127,6 +128,14 @@ class RequestContext {
                                           const BodyOptions& options = {});
     Result<Done, LocalError> respond_body(Code code, std::string_view body,
                                           const BodyOptions& options = {});
+    /// Answers with the block of a representation produced on demand that the
+    /// request asked for (block_producer.hpp): the representation is never held
+    /// whole; each block request reads one block (random access by NUM). Size2
+    /// when the producer knows the size; an ETag only when `options` has one
+    /// (give one, or clients cannot see the representation change). Not kept
+    /// for the Block2 follow-ups of a Block1 upload (§3.3): meant for GET/FETCH.
+    Result<Done, LocalError> respond_blocks(Code code, const BlockProducer& producer,
+                                            const BodyOptions& options = {});
     /// Answers nothing: a CON request gets its empty ACK, then the request is let go.
     Result<Done, LocalError> ignore();
     /// Answers later: the Endpoint acknowledges the request (empty ACK) when the

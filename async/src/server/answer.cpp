@@ -1,5 +1,6 @@
 // answer.cpp — answering a received request through the Driver: No-Response
-// suppression, answering nothing, and bodies sent in Block2 blocks.
+// suppression, answering nothing, and bodies sent in Block2 blocks (held
+// whole or produced on demand).
 #include "coap/answer.hpp"
 
 #include "coap/driver.hpp"
@@ -76,6 +77,27 @@ Result<Done, LocalError> answer_body(Driver& driver, const AnswerRules& rules,
     }
     return answer(driver, rules, options, [&](MessageWriter& writer) {
         write_body_slice(writer, body, *slice, body_options, rules.size2_requested);
+    });
+}
+
+Result<Done, LocalError> answer_produced(Driver& driver, const AnswerRules& rules,
+                                         const ResponseOptions& options,
+                                         const BlockProducer& producer,
+                                         const BodyOptions& body_options) {
+    const std::uint8_t max_szx = max_block_szx(
+        body_options.max_block_size, driver.endpoint().config().capacities.max_message_size);
+    ProducedBlock block;
+    produce_block(producer, rules.block2, max_szx, block);
+    if (block.outcome != ProducedBlock::Outcome::ok) {
+        const bool past_end = block.outcome == ProducedBlock::Outcome::past_end;
+        ResponseOptions bad = options;
+        bad.code = past_end ? codes::bad_option : codes::internal_server_error;
+        return answer(driver, rules, bad, [&](MessageWriter& writer) {
+            writer.payload(past_end ? "block out of range" : "representation unavailable");
+        });
+    }
+    return answer(driver, rules, options, [&](MessageWriter& writer) {
+        write_produced_block(writer, producer, block, body_options, rules.size2_requested);
     });
 }
 

@@ -115,6 +115,15 @@ Result<Done, LocalError> RequestContext::respond_body(Code code, std::string_vie
     return respond_body(code, bytes_of(body), options);
 }
 
+Result<Done, LocalError> RequestContext::respond_blocks(Code code, const BlockProducer& producer,
+                                                        const BodyOptions& options) {
+    auto result = settle([&] {
+        return answer_produced(*driver_, rules_, ResponseOptions{code}, producer, options);
+    });
+    if (result) answered_code_ = code;
+    return result;
+}
+
 Result<Done, LocalError> RequestContext::ignore() {
     return settle([&] { return answer_nothing(*driver_, rules_); });
 }
