@@ -4,6 +4,7 @@
 
 #include "coap/inbound_context.hpp"
 #include "coap/request_context.hpp"
+#include "deregistration.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -241,10 +242,17 @@ void Driver::act(Slot& slot, Verdict verdict, bool live, const std::optional<Err
                 send.progressed();
                 return;
             }
-            // The exchange is over (or multicast): start again in a new one.
+            // The exchange is over (or multicast): start again in a new one,
+            // at once or after the delay the send asks for.
             if (live) (void)endpoint_.close(transport_.now(), id);
             const Address peer = slot.peer;
             slot.send = nullptr;
+            if (const auto delay = send.restart_delay(); delay && delay->ms > 0) {
+                const TimerId timer =
+                    schedule(transport_.now() + *delay, [this, id] { restart_delayed(id); });
+                delayed_.push_back(Delayed{id, &send, peer, timer});
+                return;
+            }
             const auto restarted = start(peer, send);
             if (!restarted) {
                 send.finished(restarted.error());
@@ -297,7 +305,34 @@ Result<RequestId, Error> Driver::start(const Address& peer, PendingSend& send) {
     return *id;
 }
 
+void Driver::restart_delayed(RequestId request) {
+    const auto found = std::find_if(delayed_.begin(), delayed_.end(),
+                                    [&](const Delayed& d) { return d.id == request; });
+    if (found == delayed_.end()) return;
+    PendingSend& send = *found->send;
+    const Address peer = found->peer;
+    delayed_.erase(found);
+    const auto restarted = start(peer, send);
+    if (!restarted) {
+        send.finished(restarted.error());
+        return;
+    }
+    send.restarted(*restarted);
+    send.progressed();
+}
+
+PendingSend* Driver::take_delayed(RequestId request) {
+    const auto found = std::find_if(delayed_.begin(), delayed_.end(),
+                                    [&](const Delayed& d) { return d.id == request; });
+    if (found == delayed_.end()) return nullptr;
+    PendingSend* send = found->send;
+    cancel_timer(found->timer);
+    delayed_.erase(found);
+    return send;
+}
+
 void Driver::abandon(RequestId request) {
+    if (take_delayed(request) != nullptr) return;
     Slot* slot = find(request);
     if (slot == nullptr) return;
     slot->send = nullptr;
@@ -306,6 +341,16 @@ void Driver::abandon(RequestId request) {
 }
 
 bool Driver::cancel(RequestId request) {
+    if (servicing_ && std::any_of(delayed_.begin(), delayed_.end(),
+                                  [&](const Delayed& d) { return d.id == request; })) {
+        cancels_.push_back(request);
+        service_again_ = true;
+        return true;
+    }
+    if (PendingSend* send = take_delayed(request)) {
+        send->finished(Error::of(ErrorKind::cancelled));
+        return true;
+    }
     Slot* slot = find(request);
     if (slot == nullptr) return false;
     if (servicing_) {
@@ -324,6 +369,10 @@ void Driver::run_cancels() {
     while (!cancels_.empty()) {
         const RequestId request = cancels_.front();
         cancels_.erase(cancels_.begin());
+        if (PendingSend* send = take_delayed(request)) {
+            send->finished(Error::of(ErrorKind::cancelled));
+            continue;
+        }
         Slot* slot = find(request);
         if (slot == nullptr) continue;
         if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
@@ -331,12 +380,26 @@ void Driver::run_cancels() {
         flush();
     }
     std::erase_if(parked_, [](const Slot& slot) { return slot.send == nullptr; });
+    std::erase_if(deregistrations_, [](const auto& d) { return d->over(); });
 }
 
 std::size_t Driver::pending_sends() const noexcept {
     const auto running = [](const Slot& slot) { return slot.send != nullptr; };
     return static_cast<std::size_t>(std::count_if(slots_.begin(), slots_.end(), running) +
-                                    std::count_if(parked_.begin(), parked_.end(), running));
+                                    std::count_if(parked_.begin(), parked_.end(), running)) +
+           delayed_.size();
+}
+
+void Driver::deregister(const Address& peer, const RequestOptions& options, MessageBuilder build) {
+    auto deregistration = std::make_unique<Deregistration>(options, build);
+    if (!start(peer, *deregistration)) return;
+    deregistration->started();
+    deregistrations_.push_back(std::move(deregistration));
+}
+
+std::size_t Driver::pending_deregistrations() const noexcept {
+    return static_cast<std::size_t>(std::count_if(deregistrations_.begin(), deregistrations_.end(),
+                                                  [](const auto& d) { return !d->over(); }));
 }
 
 // ---- serving ----

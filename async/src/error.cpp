@@ -40,6 +40,8 @@ std::string_view describe(ErrorKind kind) noexcept {
             return "peer unreachable";
         case ErrorKind::representation_changed:
             return "representation changed during a block-wise transfer";
+        case ErrorKind::observation_lost:
+            return "observation lost: the server could not be reached to register";
     }
     return "unknown error";
 }

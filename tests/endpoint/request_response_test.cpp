@@ -248,6 +248,50 @@ TEST(Rfc7252_5_3_2, AnUnexpectedConfirmableResponseGetsResetAndAnUnexpectedNonIs
     EXPECT_TRUE(pair.client_events.empty());
 }
 
+TEST(Rfc7252_4_3, AnUnexpectedNonResponseGetsResetWhenConfigured) {
+    EndpointConfig client;
+    client.reset_unexpected_non_responses = true;  // RFC 7641 §3.6: a forgotten observation
+    EndpointPair pair(1, client);
+    std::vector<std::byte> non(64);
+    const std::byte token[2] = {std::byte{9}, std::byte{9}};
+    MessageWriter writer(non, MessageType::non_confirmable, codes::content, 0x1001, token);
+    non.resize(writer.finish().value());
+    pair.net.inject(pair.server, EndpointPair::client_address(), non);
+    pair.net.run_for(seconds(1));
+    const auto replies = pair.sent(pair.client, pair.server);
+    ASSERT_EQ(replies.size(), 1u);
+    EXPECT_TRUE(replies[0].is(MessageType::reset, codes::empty));
+    EXPECT_EQ(replies[0].message_id, 0x1001);
+    EXPECT_TRUE(pair.client_events.empty());
+}
+
+TEST(Rfc7252_5_3_1, AnExplicitTokenIsUsedAndMustNotBeInUse) {
+    // RFC 7641 §3.3.1: a re-registration carries the token of its observation.
+    EndpointPair pair;
+    pair.net.block(pair.client, pair.server);
+    const std::byte token[3] = {std::byte{1}, std::byte{2}, std::byte{3}};
+    RequestOptions options;
+    options.token = token;
+    const auto first = pair.send(options, "x");
+    ASSERT_TRUE(first.ok());
+    const auto sent = pair.sent(pair.client, pair.server);
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].token, (std::vector<std::byte>{token, token + 3}));
+    const auto tokens = pair.client_endpoint().token_of(*first);
+    EXPECT_EQ(std::vector<std::byte>(tokens.begin(), tokens.end()), sent[0].token);
+    // In use by a live exchange: refused, or responses could not be told apart.
+    const auto again = pair.send(options, "y");
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error(), LocalError::invalid_request);
+    // Once that exchange is closed, the token may be used again.
+    ASSERT_TRUE(pair.client_endpoint().close(pair.net.now(), *first).ok());
+    EXPECT_TRUE(pair.client_endpoint().token_of(*first).empty());
+    EXPECT_TRUE(pair.send(options, "y").ok());
+    const std::byte long_token[9] = {};
+    options.token = long_token;
+    EXPECT_EQ(pair.send(options, "z").error(), LocalError::invalid_request);
+}
+
 TEST(Rfc7252_5_3_2, APiggybackedResponseIsNoKeyIntoThePeersMessageIds) {
     // The peer's own CON request happens to use the message ID of our request;
     // the ACK that answers ours carries that same ID. Both must work.

@@ -164,6 +164,9 @@ class Wrapper {
         i.on_intermediate(c);
     }
     { inner_.on_intermediate(response); }
+    /// The observation of Request::observe() inside (re-registration, deregistration).
+    decltype(auto) observation() const requires requires(const Inner& i) { i.observation(); }
+    { return inner_.observation(); }
 
     const Inner& inner() const noexcept { return inner_; }
 

@@ -56,6 +56,9 @@ class PendingSend {
     virtual void progressed() = 0;
     /// A failure answered with send_next started the send over as `request`.
     virtual void restarted(RequestId request) = 0;
+    /// After a failure answered with send_next: how long to wait before starting
+    /// over (an observation's re-registration backing off); nullopt: at once.
+    virtual std::optional<Duration> restart_delay() const { return std::nullopt; }
     /// The send is over and the Driver has forgotten it: after a done verdict
     /// (`failure` empty) or with the failure that ended it. Called once; may
     /// destroy the object.
@@ -156,11 +159,28 @@ class Driver final : private Serviceable {
     /// at once, or (called from a handler or callback) right after it returns.
     /// False when the send was not running.
     bool cancel(RequestId request);
-    /// Sends in progress.
+    /// Sends in progress (deregistrations included).
     std::size_t pending_sends() const noexcept;
+    /// Ends an observation at the server (RFC 7641 §3.6): sends the request that
+    /// `build` writes (a GET with Observe 1; `options.token` the observation's)
+    /// as a send of the Driver's own, whose response or failure nobody sees. It
+    /// ends with the first response without Observe (or with an error code), or
+    /// when the exchange fails. Nothing is sent when the Endpoint refuses it.
+    void deregister(const Address& peer, const RequestOptions& options, MessageBuilder build);
+    /// Deregistrations still waiting for their answer.
+    std::size_t pending_deregistrations() const noexcept;
 
   private:
     struct Slot;
+    class Deregistration;
+    /// A send waiting to start over (PendingSend::restart_delay); `id` is the
+    /// exchange it ran in, by which abandon() and cancel() still find it.
+    struct Delayed {
+        RequestId id{};
+        PendingSend* send = nullptr;
+        Address peer{};
+        TimerId timer{};
+    };
     void flush();
     void drain_events();
     void dispatch(const Event& event);
@@ -173,6 +193,10 @@ class Driver final : private Serviceable {
     void end(Slot& slot, const std::optional<Error>& failure);
     void run_cancels();
     void run_timers();
+    /// Starts a delayed send over (its timer fired).
+    void restart_delayed(RequestId request);
+    /// Takes a delayed send out of the waiting list (and its timer); nullptr if none.
+    PendingSend* take_delayed(RequestId request);
 
     Transport& transport_;
     Endpoint endpoint_;
@@ -184,6 +208,8 @@ class Driver final : private Serviceable {
     /// event). A deque, so that references stay valid while it grows.
     std::deque<Slot> parked_;
     std::vector<RequestId> cancels_;
+    std::vector<Delayed> delayed_;
+    std::vector<std::unique_ptr<Deregistration>> deregistrations_;
     std::map<TimerId, std::function<void()>> timers_;
     std::uint64_t timer_sequence_ = 0;
     std::function<void(RequestContext&)> request_handler_;

@@ -30,6 +30,7 @@ enum class ErrorKind : std::uint8_t {
     host_not_found,             ///< the URI's host could not be resolved
     peer_unreachable,           ///< the network reported the peer unreachable (ICMP)
     representation_changed,     ///< a block-wise response changed (new ETag) mid-transfer
+    observation_lost,  ///< an observation's registration retries all failed (RFC 7641 §3.3.1)
 };
 
 std::string_view describe(ErrorKind kind) noexcept;

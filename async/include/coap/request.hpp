@@ -1,10 +1,12 @@
 // coap/request.hpp — Request: the base send descriptors (GET, POST, PUT,
 // DELETE, FETCH, PATCH, iPATCH, any method, observe, ping) and which response
-// codes count as success for each method. Combinators (combinators.hpp) wrap
+// codes count as success for each method. The observe descriptor's rules live
+// in Observation (observation.hpp). Combinators (combinators.hpp) wrap
 // these; this file owns only the bases.
 #pragma once
 
 #include "coap/combinators.hpp"
+#include "coap/observation.hpp"
 #include "coap/owned_message.hpp"
 #include "coap/send_descriptor.hpp"
 
@@ -57,6 +59,7 @@ class Request : public Combinators<Request> {
     static Request method(Code code) noexcept { return Request(code); }
     /// GET with Observe: 0 (RFC 7641): every notification is a value (see ObserveRequest).
     static class ObserveRequest observe() noexcept;
+    static class ObserveRequest observe(const ObserveClientConfig& config) noexcept;
     /// A CoAP ping (RFC 7252 §4.3): an empty CON answered by RST.
     static class PingRequest ping() noexcept;
 
@@ -78,20 +81,23 @@ class Request : public Combinators<Request> {
     Code method_;
 };
 
-/// RFC 7641 §3.4: a notification with sequence number `v2` received at `t2` is
-/// newer than one with `v1` received at `t1` when the 24-bit numbers are in order
-/// within half the number space (2^23), or when more than 128 seconds passed.
-constexpr bool observe_is_newer(std::uint32_t v1, Instant t1, std::uint32_t v2,
-                                Instant t2) noexcept {
-    constexpr std::uint32_t half = std::uint32_t{1} << 23;
-    return (v1 < v2 && v2 - v1 < half) || (v1 > v2 && v1 - v2 > half) || t2 > t1 + seconds(128);
-}
-
-/// GET with Observe: 0. Each successful response is a value: awaited, the first
-/// one; as a stream, every notification until the server ends the observation
-/// or an error. A notification older than the newest one seen (§3.4) is dropped;
-/// a 2.xx without Observe is the last value (§3.2), a 4.xx/5.xx ends the stream
-/// with its error. (Re-registration: later.)
+/// GET with Observe: 0 (RFC 7641). Each successful response is a value: awaited,
+/// the first one; as a stream, every notification until the server ends the
+/// observation or an error. The rules (coap/observation.hpp):
+/// - §3.4: a notification older than the newest one delivered is dropped; the
+///   answer to a re-registration in the ACK of its request starts a new order.
+/// - §3.1, §4.1: a 2.xx without Observe means the server does not (or no longer)
+///   keep us as an observer and will send nothing more: it is the last value and
+///   the stream ends. A 4.xx/5.xx ends the stream with its error.
+/// - §3.3.1: when Max-Age of the latest notification plus a slack passes without
+///   another, the GET goes again under the same token and with the same options;
+///   a registration (the first one too) that gets no answer is retried under
+///   the same token with exponential back-off, and when the retries run out the
+///   stream ends with ErrorKind::observation_lost.
+/// - §3.6: destroying or cancelling the stream or awaitable (or an awaitable
+///   finishing with its first value) deregisters: a GET with Observe 1 under the
+///   token (proactive, the default), or nothing, so that the next notification
+///   gets RST (reactive).
 class ObserveRequest : public Combinators<ObserveRequest> {
   public:
     using value_type = OwnedMessage;
@@ -100,38 +106,51 @@ class ObserveRequest : public Combinators<ObserveRequest> {
     static constexpr bool sets_uri = false;
     static constexpr bool many_responses = true;
 
+    explicit ObserveRequest(const ObserveClientConfig& config = {}) noexcept
+        : observation_(config) {}
+
     void configure(RequestOptions& options) const noexcept {
         options.method = codes::get;
         options.confirmable = true;
+        // Re-registration and deregistration use the observation's token (§3.3.1, §3.6).
+        options.token = observation_.token();
     }
     void write_options(MessageWriter& writer) const noexcept {
-        writer.option_uint(OptionNumber::observe, 0);
+        writer.option_uint(OptionNumber::observe, observation_.observe_value());
     }
     void write_payload(MessageWriter&) const noexcept {}
     HandlerResult<OwnedMessage> handle(const InboundResult& response) const {
-        if (!response) return Err{response.error()};
-        if (!is_success_for(codes::get, response->code()))
+        if (!response) {
+            if (observation_.failed(response.error()) == Observation::AfterFailure::reregister)
+                return send_next;
+            return Err{observation_.failure_error(response.error())};
+        }
+        const MessageView& message = response->message();
+        if (!is_success_for(codes::get, response->code())) {
+            observation_.ended();
             return Err{Error::from_code(response->code())};
-        // §3.2: a response without Observe means the server does not (or no
-        // longer) keep the observation: it is the last value.
-        const auto sequence = response->message().observe();
-        if (!sequence) return done_last(OwnedMessage(response->message()));
-        if (newest_ &&
-            !observe_is_newer(newest_->sequence, newest_->at, *sequence, response->received_at()))
+        }
+        const auto sequence = message.observe();
+        if (!sequence) {
+            observation_.ended();
+            return done_last(OwnedMessage(message));
+        }
+        const bool piggybacked = message.type() == MessageType::acknowledgement;
+        if (!observation_.accept(*sequence, message.max_age_or_default(), response->received_at(),
+                                 piggybacked))
             return keep_waiting;  // §3.4: an older notification is dropped
-        newest_ = Newest{*sequence, response->received_at()};
-        return done(OwnedMessage(response->message()));
+        return done(OwnedMessage(message));
     }
-    /// Notifications may be far apart: wait a day for the next one.
-    std::optional<Duration> keep_waiting_timeout() const noexcept { return seconds(24 * 3600); }
+    /// Until Max-Age plus slack of the latest notification (then re-registration).
+    std::optional<Duration> keep_waiting_timeout() const noexcept {
+        return observation_.listen_timeout();
+    }
+    /// The observation's state, for the send operations (deregistration, back-off).
+    Observation& observation() const noexcept { return observation_; }
 
   private:
-    struct Newest {
-        std::uint32_t sequence = 0;
-        Instant at{};
-    };
-    /// The newest notification delivered (handle() is const in the contract).
-    mutable std::optional<Newest> newest_{};
+    /// handle() is const in the contract; the observation changes with each response.
+    mutable Observation observation_;
 };
 
 /// A CoAP ping: finishes with Done when the peer answers (RST or empty ACK).
@@ -159,6 +178,9 @@ class PingRequest : public Combinators<PingRequest> {
 
 inline ObserveRequest Request::observe() noexcept {
     return ObserveRequest{};
+}
+inline ObserveRequest Request::observe(const ObserveClientConfig& config) noexcept {
+    return ObserveRequest{config};
 }
 inline PingRequest Request::ping() noexcept {
     return PingRequest{};

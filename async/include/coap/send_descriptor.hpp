@@ -11,6 +11,7 @@
 #include "coap/error.hpp"
 #include "coap/inbound_context.hpp"
 #include "coap/message_writer.hpp"
+#include "coap/observation.hpp"
 #include "coap/result.hpp"
 
 #include <concepts>
@@ -91,6 +92,13 @@ constexpr bool is_ping_descriptor() noexcept {
     else
         return false;
 }
+
+/// A descriptor that is (or wraps) an observation, Request::observe(): its
+/// send operation re-registers after a delay and deregisters when it ends.
+template <class D>
+concept ObservingDescriptor = requires(const D& d) {
+    { d.observation() } -> std::same_as<Observation&>;
+};
 
 /// The contract every descriptor (and every combinator around one) meets.
 template <class D>

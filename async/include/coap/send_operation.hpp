@@ -4,7 +4,8 @@
 // callback (send_with). Each is the one PendingSend the Driver sees for the
 // send; the descriptor lives inside it, so a send allocates nothing of its own
 // (a callback send excepted). Destroying an awaitable or stream that is still
-// running abandons its exchange (the Endpoint closes it silently).
+// running abandons its exchange (the Endpoint closes it silently); an
+// observation that ends so, or is cancelled, deregisters (RFC 7641 §3.6).
 #pragma once
 
 #include "coap/driver.hpp"
@@ -50,6 +51,12 @@ class SendOperation : public PendingSend {
     std::optional<Duration> keep_waiting_timeout() const override {
         return descriptor_.keep_waiting_timeout();
     }
+    std::optional<Duration> restart_delay() const override {
+        if constexpr (ObservingDescriptor<D>)
+            return descriptor_.observation().retry_delay();
+        else
+            return std::nullopt;
+    }
     Verdict on_response(const InboundContext* response, const Error* failure) override {
         auto result = response != nullptr ? descriptor_.handle(InboundResult(*response))
                                           : descriptor_.handle(InboundResult(Err{*failure}));
@@ -83,7 +90,10 @@ class SendOperation : public PendingSend {
     /// One multicast member's response the handler turned into an error.
     virtual Verdict member_error(const Error& error) = 0;
 
-    void restarted(RequestId request) override { request_ = request; }
+    void restarted(RequestId request) override {
+        request_ = request;
+        note_sent();
+    }
 
     /// Starts the send; false (with `failure_` set) when the Driver refused it.
     bool begin() {
@@ -99,12 +109,32 @@ class SendOperation : public PendingSend {
         }
         request_ = *id;
         running_ = true;
+        note_sent();
         return true;
     }
-    /// Stops a running send without calling it again.
-    void abandon() noexcept {
-        if (running_) driver_->abandon(request_);
+    /// Stops a running send without calling it again (an observation deregisters).
+    void abandon() {
+        if (!running_) return;
+        driver_->abandon(request_);
         running_ = false;
+        farewell();
+    }
+    /// An observation (RFC 7641 §3.6) that ends while the server may still count
+    /// us as an observer: the GET with Observe 1 under its token and with the
+    /// registration's options (proactive), run by the Driver on its own; or
+    /// nothing, and the next notification gets RST (reactive). Call once the
+    /// send's exchange is closed, so that its token is free.
+    void farewell() {
+        if constexpr (ObservingDescriptor<D>) {
+            Observation& observation = descriptor_.observation();
+            if (!observation.server_may_have_us()) return;
+            if (observation.config().cancellation == ObserveCancellation::proactive) {
+                observation.begin_deregistration();
+                driver_->deregister(peer_, request_options(),
+                                    [this](MessageWriter& writer) { write_request(writer); });
+            }
+            observation.end_deregistration();
+        }
     }
     /// The error that ended the send: the handler's own, else the Driver's.
     Error final_error(const std::optional<Error>& failure) const {
@@ -121,6 +151,13 @@ class SendOperation : public PendingSend {
     bool failure_handled_ = false;
     RequestId request_{};
     bool running_ = false;
+
+  private:
+    /// An observation remembers the token its requests went out with.
+    void note_sent() {
+        if constexpr (ObservingDescriptor<D>)
+            descriptor_.observation().sent(driver_->endpoint().token_of(request_));
+    }
 };
 
 /// `co_await remote.send(descriptor)`: the first value, or the Error.
@@ -156,6 +193,7 @@ class [[nodiscard]] SendAwaitable final : public SendOperation<D> {
     void progressed() override {}
     void finished(const std::optional<Error>& failure) override {
         this->running_ = false;
+        this->farewell();  // an observation awaited for its first value deregisters
         if (!result_) result_.emplace(Err{this->final_error(failure)});
         if (waiter_) std::exchange(waiter_, {}).resume();
     }
@@ -242,6 +280,7 @@ class [[nodiscard]] SendStream final : public SendOperation<D> {
     void finished(const std::optional<Error>& failure) override {
         this->running_ = false;
         ended_ = true;
+        this->farewell();
         if ((failure && !this->failure_handled_) || this->failure_) {
             const Error error = this->final_error(failure);
             if (!natural_end(error)) items_.emplace_back(Err{error});
@@ -325,7 +364,7 @@ class CallbackSend final : public SendOperation<D> {
     }
 
     void restarted(RequestId request) override {
-        this->request_ = request;
+        SendOperation<D>::restarted(request);
         *current_ = request;
     }
 
@@ -338,6 +377,7 @@ class CallbackSend final : public SendOperation<D> {
     void finished(const std::optional<Error>& failure) override {
         this->running_ = false;
         std::unique_ptr<CallbackSend> self(this);
+        this->farewell();
         F callback = std::move(callback_);
         if (pending_) callback(std::move(*pending_));
         if ((!failure || this->failure_handled_) && !this->failure_) return;

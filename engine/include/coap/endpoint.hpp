@@ -73,6 +73,13 @@ struct RequestOptions {
     /// token are reported meanwhile. A multicast exchange still ends with
     /// multicast_done when its window closes, unless it was closed earlier.
     bool hold = false;
+    /// The token to use (1..8 bytes; the bytes are copied) instead of a random
+    /// one: for a request that must carry the token of an earlier exchange, as an
+    /// observation's re-registration and deregistration do (RFC 7641 §3.3.1,
+    /// §3.6). Empty: a fresh random token. A token longer than 8 bytes, or one
+    /// that a live client exchange of this endpoint already uses, is refused
+    /// with invalid_request.
+    gsl::span<const std::byte> token{};
 };
 
 struct ResponseOptions {
@@ -168,6 +175,9 @@ class Endpoint {
     std::optional<std::size_t> index_of(RequestId request) const noexcept;
     /// The request is still in progress (its id is not stale).
     bool is_live(RequestId request) const noexcept;
+    /// The token of a live client request (empty for a ping or a stale id). A
+    /// view into the Endpoint, valid until its next non-const call.
+    gsl::span<const std::byte> token_of(RequestId request) const noexcept;
 
     // ---- server ----
     /// Answers a received request. Piggybacked in the ACK while the request is

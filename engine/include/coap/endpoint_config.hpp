@@ -99,6 +99,11 @@ struct EndpointConfig {
     /// retransmission) plus the network's worst delay; `cobalt serve` uses 60 s.
     /// The sustained request rate then grows to dedup_entries / this age.
     Duration dedup_eviction_age{};
+    /// A NON response whose token matches no request is rejected with RST
+    /// instead of being ignored (RFC 7252 §4.3 allows either). With it, a server
+    /// that sends NON notifications for an observation this client forgot (RFC
+    /// 7641 §3.6) learns at the next one, not only at its next CON notification.
+    bool reset_unexpected_non_responses = false;
     /// Max-Age, in seconds, of the 5.03 sent when a table is full.
     std::uint32_t busy_max_age = 2;
     /// Critical options that the registry knows but this endpoint does not

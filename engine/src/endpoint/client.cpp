@@ -27,6 +27,11 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
         return Err{LocalError::invalid_request};
     if (options.parameters && !options.parameters->valid())
         return Err{LocalError::invalid_parameters};
+    // An explicit token (an observation's re-registration, RFC 7641 §3.3.1) must
+    // fit and must not be in use: responses are matched by it.
+    if (!options.token.empty() &&
+        (ping || options.token.size() > 8 || exchanges.token_in_use(options.token)))
+        return Err{LocalError::invalid_request};
     if (transmits.full()) return Err{LocalError::transmit_queue_full};
 
     const auto slot = exchanges.allocate();
@@ -49,7 +54,10 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
     e.peer_slot = *peer_slot;
     e.hold = options.hold;
     e.started = now;
-    if (!ping) {
+    if (!ping && !options.token.empty()) {
+        e.token_length = static_cast<std::uint8_t>(options.token.size());
+        std::memcpy(e.token.data(), options.token.data(), options.token.size());
+    } else if (!ping) {
         // §5.3.1: tokens are random and unique among this endpoint's requests.
         // With short tokens and many exchanges every value can be in use: after
         // a bounded number of draws the table counts as full.
@@ -228,8 +236,11 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
         }
         if (!slot) {
             // §5.3.2: a CON response nobody asked for is rejected with RST; a NON
-            // one is ignored.
-            if (confirmable) send_empty(peer, MessageType::reset, response.message_id());
+            // one is ignored, or rejected with RST too when configured (RFC 7252
+            // §4.3 allows both; RFC 7641 §3.6: a forgotten observation is ended
+            // by the RST its next notification gets).
+            if (confirmable || config.reset_unexpected_non_responses)
+                send_empty(peer, MessageType::reset, response.message_id());
             return;
         }
     }

@@ -149,6 +149,12 @@ bool Endpoint::is_live(RequestId request) const noexcept {
     return state_->exchanges.slot_of(request.value, true).has_value();
 }
 
+gsl::span<const std::byte> Endpoint::token_of(RequestId request) const noexcept {
+    const auto slot = state_->exchanges.slot_of(request.value, true);
+    if (!slot) return {};
+    return state_->exchanges[*slot].token_bytes();
+}
+
 Result<Done, LocalError> Endpoint::respond(Instant now, ResponderId responder,
                                            const ResponseOptions& options,
                                            MessageBuilder build) noexcept {
