@@ -91,6 +91,8 @@ class CliRequest : public coap::Combinators<CliRequest<Observe>> {
         : options_(std::make_shared<const ClientOptions>(options)) {}
 
     void configure(coap::RequestOptions& options) const noexcept {
+        // observe: the observation's token, for re-registration and deregistration.
+        if constexpr (Observe) observe_.configure(options);
         options.method = options_->method;
         options.confirmable = !options_->nonconfirmable;
     }
@@ -102,18 +104,24 @@ class CliRequest : public coap::Combinators<CliRequest<Observe>> {
     }
     coap::HandlerResult<value_type> handle(const coap::InboundResult& response) const {
         if constexpr (Observe) {
-            return coap::ObserveRequest{}.handle(response);
+            return observe_.handle(response);  // §3.4 freshness, §3.3.1 re-registration
         } else {
             return coap::judge_response(options_->method, response);
         }
     }
     std::optional<coap::Duration> keep_waiting_timeout() const noexcept {
-        if constexpr (Observe) return coap::seconds(24 * 3600);
+        if constexpr (Observe) return observe_.keep_waiting_timeout();
         return std::nullopt;
+    }
+    /// The observation (RFC 7641 client rules: coap::ObserveRequest), for the send
+    /// operations that re-register and deregister it.
+    coap::Observation& observation() const noexcept requires Observe {
+        return observe_.observation();
     }
 
   private:
     std::shared_ptr<const ClientOptions> options_;
+    coap::ObserveRequest observe_;
 };
 
 /// Writes every option the flags ask for but Observe: the target URI's (§6.4
@@ -124,7 +132,7 @@ void write_request_options(const ClientOptions& options, coap::MessageWriter& wr
 template <bool Observe>
 void CliRequest<Observe>::write_options(coap::MessageWriter& writer) const {
     write_request_options(*options_, writer);
-    if constexpr (Observe) writer.option_uint(coap::OptionNumber::observe, 0);
+    if constexpr (Observe) observe_.write_options(writer);  // 0, or 1 to deregister
 }
 
 // ---- the subcommands (each in its own file) ----

@@ -1,8 +1,9 @@
 // observe_command.cpp — `cobalt observe URI`: registers (GET with Observe: 0,
 // RFC 7641) and prints every notification's payload on its own line until
 // --count notifications, --duration seconds, the server ends the observation,
-// or SIGINT. Leaving deregisters reactively: the exchange is closed, so the
-// next notification is answered with RST (§3.6).
+// or SIGINT. The client rules are coap::ObserveRequest's: stale notifications
+// dropped (§3.4), re-registration when Max-Age passes or the server stops
+// answering (§3.3.1), and leaving deregisters with a GET Observe: 1 (§3.6).
 #include "client_session.hpp"
 #include "exit_codes.hpp"
 #include "pretty_print.hpp"
@@ -50,11 +51,16 @@ int run_observe(Session& session, std::ostream& out, std::ostream& err) {
     if (options.proxy) remote->remove_host_option();
     std::optional<coap::Instant> until;
     if (options.duration) until = session.driver().now() + *options.duration;
-    auto task = observe(*remote, CliRequest<true>(options), options, out, err);
-    auto result = session.run(task, until);
+    std::optional task{observe(*remote, CliRequest<true>(options), options, out, err)};
+    const auto result = session.run(*task, until);
+    // Destroying the task ends the observation (§3.6: a GET with Observe: 1);
+    // wait a little for its answer so that the server hears of it before we exit.
+    task.reset();
+    coap::Driver& driver = session.driver();
+    driver.run_until([&] { return driver.pending_deregistrations() == 0; },
+                     driver.now() + coap::seconds(2));
     if (result) return *result;
-    // Not finished: interrupted, --duration over, or --timeout over. Destroying
-    // the task (on return) ends the observation.
+    // Not finished: interrupted, --duration over, or --timeout over.
     if (session.interrupted() || (until && session.driver().now() >= *until &&
                                   (!session.deadline() || *until <= *session.deadline()))) {
         err << "cobalt: observation ended\n";

@@ -30,10 +30,12 @@ class Driver::Deregistration final : public PendingSend {
     void write_request(MessageWriter& writer) override {
         if (build_ != nullptr) (*build_)(writer);
     }
-    /// A notification that crossed the deregistration (2.xx with Observe) is
-    /// not its answer: wait on. Anything else ends it.
+    /// A notification that crossed the deregistration (a CON or NON 2.xx with
+    /// Observe) is not its answer: wait on. Anything else ends it, the response
+    /// piggybacked on the GET's ACK too, even if a confused server put Observe in.
     Verdict on_response(const InboundContext* response, const Error*) override {
-        if (response != nullptr && response->code().is_success() && response->message().observe())
+        if (response != nullptr && response->code().is_success() && response->message().observe() &&
+            response->message().type() != MessageType::acknowledgement)
             return Verdict::keep_waiting;
         return Verdict::done;
     }

@@ -284,7 +284,9 @@ TEST(ClientCommands, ObserveEndsAfterDurationOrInterrupt) {
     const auto node = world.net.add_port(
         coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}, 5683));
     coap::Driver observed(world.net.port(node), coap::EndpointConfig{.seed = 77});
-    observed.set_request_handler([](coap::RequestContext& ctx) {
+    std::vector<std::uint32_t> observe_values;
+    observed.set_request_handler([&observe_values](coap::RequestContext& ctx) {
+        observe_values.push_back(ctx.message().observe().value_or(99));
         (void)ctx.respond(coap::codes::content, [](coap::MessageWriter& w) {
             w.option_uint(coap::OptionNumber::observe, 1);
             w.payload("first");
@@ -294,7 +296,10 @@ TEST(ClientCommands, ObserveEndsAfterDurationOrInterrupt) {
     const auto result = world.run({"observe", "--duration", "2.5", "coap://[::2]/obs"});
     EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
     EXPECT_EQ(result.out, "first\n");
-    EXPECT_EQ((world.net.now() - start).ms, 2500);
+    // Leaving deregisters (RFC 7641 §3.6: GET with Observe 1) and waits for its
+    // answer, one round trip of the simulated link.
+    EXPECT_EQ((world.net.now() - start).ms, 2510);
+    EXPECT_EQ(observe_values, (std::vector<std::uint32_t>{0, 1}));
     EXPECT_NE(result.err.find("observation ended"), std::string::npos);
 
     volatile std::sig_atomic_t interrupted = 1;
