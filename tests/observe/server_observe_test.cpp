@@ -2,7 +2,8 @@
 // §3, §4) seen from a plain client Endpoint on the simulated network (virtual
 // time): registration, notifications in order, NON with periodic CON (§4.5),
 // removal on RST, CON timeout and deregistration (§3.6), re-registration,
-// replacement of a CON in flight (§4.5.2), limits, and ending an observation.
+// replacement of a CON in flight (§4.5.2), limits, ending an observation, and
+// a large state notified as its first Block2 block (RFC 7959 §3.4).
 #include "../async/server_harness.hpp"
 
 #include "coap/content_format.hpp"
@@ -281,6 +282,62 @@ TEST(Rfc7641_4_1, ObserverStateIsSmallAndFixed) {
     static_assert(std::is_trivially_copyable_v<Observer>);
     EXPECT_LE(sizeof(Observer), 96u);
     std::printf("sizeof(coap::Observer) = %zu bytes\n", sizeof(Observer));
+}
+
+}  // namespace
+}  // namespace coap
+
+namespace coap {
+namespace {
+
+// RFC 7959 §2.4, §3.4: a large state goes out as its first block (Observe,
+// Block2 NUM=0 M=1, ETag, Size2) in the block size of the registration's Block2.
+TEST(Rfc7959_3_4, LargeNotificationIsTheFirstBlockInTheRegistrationsBlockSize) {
+    ObserveFixture f;
+    std::string body;
+    int big = 0;
+    f.tree.add("/big").observable().get([&](RequestContext& ctx) {
+        body.assign(200, static_cast<char>('a' + big));
+        (void)ctx.respond_body(codes::content, body, BodyOptions{.max_block_size = 64});
+    });
+    RequestOptions options;
+    options.hold = true;
+    auto id = f.net.with(f.client, [&](Endpoint& e, Instant now) {
+        return e.send_request(now, f.server_address(), options, [&](MessageWriter& w) {
+            ObserveFixture::write_path(w, "/big");
+            w.option_uint(OptionNumber::observe, 0);
+            w.option_uint(OptionNumber::block2, BlockValue::make(0, false, 1).value().to_uint());
+        });
+    });
+    ASSERT_TRUE(id.ok());
+    f.run_for(seconds(1));
+    (void)f.net.with(f.client,
+                     [&](Endpoint& e, Instant now) { return e.listen(now, *id, seconds(1000)); });
+    big = 1;
+    f.tree.find("/big")->notify();
+    f.run_for(seconds(1));
+    const auto got = f.received(*id);
+    ASSERT_EQ(got.size(), 2u);
+    std::vector<std::byte> first_etag;
+    for (const auto& message : got) {
+        const auto view = message.view();
+        EXPECT_TRUE(view.observe().has_value());
+        const auto block = view.block2();
+        ASSERT_TRUE(block.has_value());
+        EXPECT_EQ(block->num(), 0u);
+        EXPECT_TRUE(block->more());
+        EXPECT_EQ(block->szx(), 1u);  // the client's 32 bytes, not the server's 64
+        EXPECT_EQ(view.payload().size(), 32u);
+        EXPECT_TRUE(view.has_option(OptionNumber::size2));
+        ASSERT_TRUE(view.has_option(OptionNumber::etag));
+        std::vector<std::byte> etag;
+        for (const auto& option : view.etags())
+            etag.assign(option.value.begin(), option.value.end());
+        if (first_etag.empty())
+            first_etag = etag;
+        else
+            EXPECT_NE(etag, first_etag);  // a new state, a new ETag
+    }
 }
 
 }  // namespace
