@@ -253,13 +253,7 @@ void Driver::act(Slot& slot, Verdict verdict, bool live, const std::optional<Err
                 delayed_.push_back(Delayed{id, &send, peer, timer});
                 return;
             }
-            const auto restarted = start(peer, send);
-            if (!restarted) {
-                send.finished(restarted.error());
-                return;
-            }
-            send.restarted(*restarted);
-            send.progressed();
+            restart(peer, send);
             return;
         }
         case Verdict::keep_waiting:
@@ -312,6 +306,10 @@ void Driver::restart_delayed(RequestId request) {
     PendingSend& send = *found->send;
     const Address peer = found->peer;
     delayed_.erase(found);
+    restart(peer, send);
+}
+
+void Driver::restart(const Address& peer, PendingSend& send) {
     const auto restarted = start(peer, send);
     if (!restarted) {
         send.finished(restarted.error());

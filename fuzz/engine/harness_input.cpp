@@ -67,6 +67,8 @@ void Harness::add_node(std::size_t index) {
     // Early dedup eviction for one seed in four, taken from bits already drawn so
     // that the inputs of the corpus keep their meaning.
     if ((c.seed & 0x300) == 0x300) c.dedup_eviction_age = coap::seconds((c.seed & 0x400) ? 5 : 60);
+    // RST for NON responses nobody waits for, for one seed in two (same reason).
+    c.reset_unexpected_non_responses = (c.seed & 0x800) != 0;
     const auto mode = static_cast<AutoRespond>(draw_index(in_, 2));
     TRACE(
         "endpoint %zu: seed %llu, capacities %zu/%zu/%zu/%zu/%zu, size %zu, token %u, "

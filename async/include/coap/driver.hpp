@@ -195,6 +195,8 @@ class Driver final : private Serviceable {
     void run_timers();
     /// Starts a delayed send over (its timer fired).
     void restart_delayed(RequestId request);
+    /// Starts `send` over (SendNext with a new exchange); a refusal ends it.
+    void restart(const Address& peer, PendingSend& send);
     /// Takes a delayed send out of the waiting list (and its timer); nullptr if none.
     PendingSend* take_delayed(RequestId request);
 
