@@ -15,8 +15,10 @@ namespace coap {
 
 class Driver::Deregistration final : public PendingSend {
   public:
-    /// `build` writes the request; it is used only while the Driver starts it.
-    Deregistration(const RequestOptions& options, MessageBuilder build) noexcept
+    /// `build` writes the request; it is used only while the Driver starts it,
+    /// so it is taken by reference (a by-value parameter would die with this
+    /// constructor: the driver fuzz target caught that).
+    Deregistration(const RequestOptions& options, const MessageBuilder& build) noexcept
         : options_(options), build_(&build) {
         const std::size_t length = std::min(options.token.size(), token_.size());
         if (length > 0) std::memcpy(token_.data(), options.token.data(), length);
