@@ -96,7 +96,7 @@ void Network::service(NodeId id) {
         while (const auto transmit = s.node->poll_transmit(s.buffer)) {
             if (transmit->length > s.buffer.size())
                 throw std::logic_error(name(id) + ": poll_transmit overran the buffer");
-            route(id, transmit->peer,
+            route(id, s.address, transmit->peer,
                   gsl::span<const std::byte>(s.buffer.data(), transmit->length));
             any = true;
         }
@@ -125,12 +125,28 @@ void Network::service(NodeId id) {
 }
 
 void Network::inject(NodeId from, const Address& destination, gsl::span<const std::byte> datagram) {
-    slot(from);
-    route(from, destination, datagram);
+    route(from, slot(from).address, destination, datagram);
+}
+
+void Network::inject_from(NodeId from, const Address& source, const Address& destination,
+                          gsl::span<const std::byte> datagram) {
+    if (find(source) != from)
+        throw std::invalid_argument("inject_from: " + std::string(source.text().view()) +
+                                    " is not an address of " + name(from));
+    route(from, source, destination, datagram);
+}
+
+void Network::add_address(NodeId id, const Address& address) {
+    slot(id);
+    if (address.is_multicast())
+        throw std::invalid_argument("add_address: a node address must not be multicast");
+    if (!by_address_.emplace(address, id).second)
+        throw std::invalid_argument("add_address: address already in use: " +
+                                    std::string(address.text().view()));
 }
 
 void Network::record(TraceKind kind, DropReason reason, std::uint64_t packet, NodeId from,
-                     NodeId to, const Address& destination, bool multicast,
+                     const Address& source, NodeId to, const Address& destination, bool multicast,
                      gsl::span<const std::byte> bytes) {
     if (!tracing_) return;
     TraceRecord r;
@@ -140,15 +156,16 @@ void Network::record(TraceKind kind, DropReason reason, std::uint64_t packet, No
     r.packet = packet;
     r.from = from;
     r.to = to;
-    r.source = slot(from).address;
+    r.source = source;
     r.destination = destination;
     r.multicast = multicast;
     r.bytes.assign(bytes.begin(), bytes.end());
     trace_.add(std::move(r));
 }
 
-void Network::drop(DropReason reason, std::uint64_t packet, NodeId from, NodeId to,
-                   const Address& destination, bool multicast, gsl::span<const std::byte> bytes) {
+void Network::drop(DropReason reason, std::uint64_t packet, NodeId from, const Address& source,
+                   NodeId to, const Address& destination, bool multicast,
+                   gsl::span<const std::byte> bytes) {
     switch (reason) {
         case DropReason::loss:
             ++stats_.dropped_loss;
@@ -165,16 +182,16 @@ void Network::drop(DropReason reason, std::uint64_t packet, NodeId from, NodeId 
         case DropReason::none:
             break;
     }
-    record(TraceKind::dropped, reason, packet, from, to, destination, multicast, bytes);
+    record(TraceKind::dropped, reason, packet, from, source, to, destination, multicast, bytes);
 }
 
-std::size_t Network::route(NodeId from, const Address& destination,
+std::size_t Network::route(NodeId from, const Address& source, const Address& destination,
                            gsl::span<const std::byte> datagram) {
     const std::uint64_t packet = next_packet_++;
     ++stats_.sent;
     const bool multicast = destination.is_multicast();
     const auto unicast_to = multicast ? std::nullopt : find(destination);
-    record(TraceKind::sent, DropReason::none, packet, from, unicast_to.value_or(no_node),
+    record(TraceKind::sent, DropReason::none, packet, from, source, unicast_to.value_or(no_node),
            destination, multicast, datagram);
 
     std::vector<NodeId> receivers;
@@ -186,35 +203,34 @@ std::size_t Network::route(NodeId from, const Address& destination,
         receivers.push_back(*unicast_to);
     }
     if (receivers.empty()) {
-        drop(DropReason::no_route, packet, from, no_node, destination, multicast, datagram);
+        drop(DropReason::no_route, packet, from, source, no_node, destination, multicast, datagram);
         return 0;
     }
     const auto bytes =
         std::make_shared<const std::vector<std::byte>>(datagram.begin(), datagram.end());
     std::size_t in_flight = 0;
     for (const NodeId to : receivers)
-        if (send_copy(packet, from, to, destination, multicast, bytes)) ++in_flight;
+        if (send_copy(packet, from, source, to, destination, multicast, bytes)) ++in_flight;
     return in_flight;
 }
 
-bool Network::send_copy(std::uint64_t packet, NodeId from, NodeId to, const Address& destination,
-                        bool multicast,
+bool Network::send_copy(std::uint64_t packet, NodeId from, const Address& source, NodeId to,
+                        const Address& destination, bool multicast,
                         const std::shared_ptr<const std::vector<std::byte>>& bytes) {
     if (blocked(from, to)) {
-        drop(DropReason::partition, packet, from, to, destination, multicast, *bytes);
+        drop(DropReason::partition, packet, from, source, to, destination, multicast, *bytes);
         return false;
     }
-    const Address& source = slot(from).address;
     const std::size_t ip_size = bytes->size() + ip_udp_overhead(source, destination);
     const LinkFate fate = decide_fate(link(from, to), ip_size, prng_);
     if (fate.drop != DropReason::none) {
-        drop(fate.drop, packet, from, to, destination, multicast, *bytes);
+        drop(fate.drop, packet, from, source, to, destination, multicast, *bytes);
         return false;
     }
     for (std::size_t copy = 0; copy < fate.copies; ++copy) {
         if (copy > 0) {
             ++stats_.duplicated;
-            record(TraceKind::duplicated, DropReason::none, packet, from, to, destination,
+            record(TraceKind::duplicated, DropReason::none, packet, from, source, to, destination,
                    multicast, *bytes);
         }
         InFlight flight;

@@ -64,12 +64,12 @@ void Network::deliver_next() {
     const InFlight copy = in_flight_->pop();
     advance(copy.arrival);
     if (blocked(copy.from, copy.to)) {
-        drop(DropReason::partition, copy.packet, copy.from, copy.to, copy.destination,
+        drop(DropReason::partition, copy.packet, copy.from, copy.source, copy.to, copy.destination,
              copy.multicast, *copy.bytes);
         return;
     }
     ++stats_.delivered;
-    record(TraceKind::delivered, DropReason::none, copy.packet, copy.from, copy.to,
+    record(TraceKind::delivered, DropReason::none, copy.packet, copy.from, copy.source, copy.to,
            copy.destination, copy.multicast, *copy.bytes);
     slot(copy.to).node->handle_datagram(now_, copy.source, *copy.bytes,
                                         ArrivalInfo{.multicast = copy.multicast});

@@ -68,7 +68,7 @@ bool Port::send(const Address& peer, gsl::span<const std::byte> datagram) {
     const std::size_t max_payload = uses_ipv6(local_address(), peer) ? 65527 : 65507;
     if (datagram.size() > max_payload) return false;
     ++stats_.sent;
-    return network_.route(id_, peer, datagram) > 0;
+    return network_.route(id_, network_.address(id_), peer, datagram) > 0;
 }
 
 bool Port::wait(std::optional<Instant> deadline) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "coap/address.hpp"
+#include "coap/answer.hpp"
 #include "coap/code.hpp"
 #include "coap/endpoint_event.hpp"
 #include "coap/time.hpp"
@@ -17,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace coap {
@@ -24,7 +26,7 @@ namespace coap {
 class Driver;
 class RequestContext;
 class Resource;
-struct ResponseCapture;
+struct ObservableState;
 
 struct ObserveConfig {
     /// Observers in the whole tree. Full: see max_observers_per_resource.
@@ -45,14 +47,17 @@ struct ObserveConfig {
 };
 
 /// One observer (§4.1): the client endpoint and token to notify, and what the
-/// NON/CON policy needs. Fixed size, no allocation.
+/// NON/CON policy needs. Fixed size, no allocation; lives in the hub's pool.
 struct Observer {
     Address peer;
-    Instant last_con{};          ///< when the last CON (or the registration) went
-    NotificationId in_flight{};  ///< the CON notification retransmitting, if any
-    NotificationId last_sent{};  ///< the newest notification, for RST (§3.6)
+    Instant last_con{};                ///< when the last CON (or the registration) went
+    ObservableState* state = nullptr;  ///< the resource it observes
+    NotificationId in_flight{};        ///< the CON notification retransmitting, if any
+    NotificationId last_sent{};        ///< the newest notification, for RST (§3.6)
     std::array<std::byte, 8> token{};
-    std::uint16_t request = 0;  ///< index of its registration request in the resource
+    std::uint32_t position = 0;      ///< its index in state->members
+    std::uint32_t next_of_peer = 0;  ///< the peer's next observer (pool index), or none
+    std::uint16_t request = 0;       ///< index of its registration request in the resource
     std::uint8_t token_length = 0;
     std::uint8_t non_since_ack = 0;  ///< NON notifications since the last ACK
 
@@ -67,12 +72,18 @@ struct ObservableState {
         std::vector<std::byte> bytes;  ///< the request as received (CON, token kept)
         std::uint32_t users = 0;
     };
-    std::vector<Observer> observers;
+    /// Its observers, as indexes into the hub's pool (order is not kept).
+    std::vector<std::uint32_t> members;
     std::vector<Request> requests;
     std::uint32_t sequence = 0;  ///< 24-bit Observe value of the newest state
 };
 
-/// What a ResourceTree keeps for its observable resources.
+/// What a ResourceTree keeps for its observable resources. Observers live in
+/// one pool; each resource lists its own, and an index by peer finds a client's
+/// observers in O(1), so that registering, deregistering and hearing the fate
+/// of a notification do not depend on how many observers there are, and
+/// notify() is one pass over the resource's observers after one rendering per
+/// distinct registration request.
 class ObserveHub {
   public:
     ObserveConfig config{};
@@ -88,7 +99,9 @@ class ObserveHub {
     /// observers of `resource` with this peer and token.
     void remove(Resource& resource, const Address& peer, gsl::span<const std::byte> token);
     /// Renders the state once per registration request and notifies every
-    /// observer; returns the notifications sent.
+    /// observer; returns the notifications sent. Allocates nothing once its
+    /// buffers have grown (unless the GET handler does). A notify() from inside
+    /// that rendering does nothing and returns 0.
     std::size_t notify(Resource& resource);
     /// A final notification (`code`, no Observe) to every observer, who are removed.
     std::size_t end(Resource& resource, Code code, std::string_view diagnostic);
@@ -96,11 +109,27 @@ class ObserveHub {
     void on_event(const Event& event);
     /// Forgets every observer of `resource` (it is being removed).
     void forget(Resource& resource);
+    /// Bytes the hub holds per observer beyond the peer index (for reports).
+    static constexpr std::size_t bytes_per_observer = sizeof(Observer) + sizeof(std::uint32_t);
 
   private:
-    void erase(ObservableState& state, std::size_t index);
+    static constexpr std::uint32_t none = 0xffffffff;
+    /// Removes pool entry `index` from its resource, its peer's chain and the pool.
+    void erase(std::uint32_t index);
     /// Sends the captured response to one observer; false when it must go.
     bool send(ObservableState& state, Observer& observer, const ResponseCapture& capture);
+    /// Runs the GET handler of `resource` for registration request `request`
+    /// into `capture`.
+    void render(Resource& resource, std::size_t request, ResponseCapture& capture);
+
+    std::vector<Observer> pool_;
+    std::vector<std::uint32_t> free_;
+    /// The first observer (pool index) of each peer; the rest follow next_of_peer.
+    std::unordered_map<Address, std::uint32_t> by_peer_;
+    /// Renderings of the current notify(), one per registration request, reused.
+    std::vector<ResponseCapture> renders_;
+    std::vector<std::byte> request_copy_;
+    bool rendering_ = false;
 };
 
 }  // namespace coap

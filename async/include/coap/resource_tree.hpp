@@ -99,9 +99,7 @@ class Resource {
     /// payload is `diagnostic`; returns the notifications sent.
     std::size_t end_observation(Code code = codes::service_unavailable,
                                 std::string_view diagnostic = {});
-    std::size_t observer_count() const noexcept {
-        return observe_ ? observe_->observers.size() : 0;
-    }
+    std::size_t observer_count() const noexcept { return observe_ ? observe_->members.size() : 0; }
     /// Observe state (nullptr when not observable); for ObserveHub.
     ObservableState* observe_state() const noexcept { return observe_.get(); }
     /// Any other link-param: `;name=value`, or the flag `;name` without a value.

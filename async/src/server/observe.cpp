@@ -58,16 +58,15 @@ bool ObserveHub::add(Resource& resource, const RequestContext& context) {
     const gsl::span<const std::byte> token = context.message().token();
     // §4.1: the same client registering again replaces its older registration:
     // same peer on this resource, or the same peer and token anywhere.
-    for (Resource* other : observables) {
-        ObservableState& s = *other->observe_state();
-        for (std::size_t i = s.observers.size(); i-- > 0;) {
-            const Observer& o = s.observers[i];
-            if (o.peer == context.peer() && (other == &resource || same_token(o, token)))
-                erase(s, i);
+    if (const auto head = by_peer_.find(context.peer()); head != by_peer_.end()) {
+        for (std::uint32_t i = head->second; i != none;) {
+            const Observer& o = pool_[i];
+            const std::uint32_t next = o.next_of_peer;
+            if (o.state == &state || same_token(o, token)) erase(i);
+            i = next;
         }
     }
-    if (total >= config.max_observers ||
-        state.observers.size() >= config.max_observers_per_resource)
+    if (total >= config.max_observers || state.members.size() >= config.max_observers_per_resource)
         return false;
 
     const gsl::span<const std::byte> bytes = context.message().bytes();
@@ -85,81 +84,144 @@ bool ObserveHub::add(Resource& resource, const RequestContext& context) {
             break;
         }
     }
-    if (request == state.requests.size()) state.requests.emplace_back();
+    if (request == state.requests.size()) {
+        // Observer::request is 16 bits: past that many distinct registration
+        // requests the client is answered without Observe (§4.1), as when full.
+        if (request > 0xffff) return false;
+        state.requests.emplace_back();
+    }
     auto& kept = state.requests[request];
     if (kept.users == 0) kept.bytes.assign(bytes.begin(), bytes.end());
     ++kept.users;
 
-    Observer observer;
+    std::uint32_t index = 0;
+    if (!free_.empty()) {
+        index = free_.back();
+        free_.pop_back();
+    } else {
+        index = static_cast<std::uint32_t>(pool_.size());
+        pool_.emplace_back();
+    }
+    Observer& observer = pool_[index];
+    observer = Observer{};
     observer.peer = context.peer();
     observer.last_con = context.now();
+    observer.state = &state;
+    observer.position = static_cast<std::uint32_t>(state.members.size());
     observer.request = static_cast<std::uint16_t>(request);
     observer.token_length = static_cast<std::uint8_t>(std::min<std::size_t>(token.size(), 8));
     std::copy_n(token.begin(), observer.token_length, observer.token.begin());
-    state.observers.push_back(observer);
+    const auto [head, inserted] = by_peer_.try_emplace(observer.peer, index);
+    observer.next_of_peer = inserted ? none : head->second;
+    head->second = index;
+    state.members.push_back(index);
     ++total;
     return true;
 }
 
 void ObserveHub::remove(Resource& resource, const Address& peer, gsl::span<const std::byte> token) {
-    ObservableState& state = *resource.observe_state();
-    for (std::size_t i = state.observers.size(); i-- > 0;)
-        if (state.observers[i].peer == peer && same_token(state.observers[i], token))
-            erase(state, i);
+    const ObservableState* state = resource.observe_state();
+    const auto head = by_peer_.find(peer);
+    if (head == by_peer_.end()) return;
+    for (std::uint32_t i = head->second; i != none;) {
+        const Observer& o = pool_[i];
+        const std::uint32_t next = o.next_of_peer;
+        if (o.state == state && same_token(o, token)) erase(i);
+        i = next;
+    }
 }
 
-void ObserveHub::erase(ObservableState& state, std::size_t index) {
-    auto& request = state.requests[state.observers[index].request];
+void ObserveHub::erase(std::uint32_t index) {
+    Observer& observer = pool_[index];
+    ObservableState& state = *observer.state;
+    auto& request = state.requests[observer.request];
     if (request.users > 0 && --request.users == 0) request.bytes.clear();
-    state.observers[index] = state.observers.back();
-    state.observers.pop_back();
+    // Out of the resource's list (the last member takes its place)...
+    const std::uint32_t last = state.members.back();
+    state.members[observer.position] = last;
+    pool_[last].position = observer.position;
+    state.members.pop_back();
+    // ...out of its peer's chain...
+    const auto head = by_peer_.find(observer.peer);
+    if (head != by_peer_.end()) {
+        if (head->second == index) {
+            if (observer.next_of_peer == none)
+                by_peer_.erase(head);
+            else
+                head->second = observer.next_of_peer;
+        } else {
+            for (std::uint32_t i = head->second; i != none; i = pool_[i].next_of_peer) {
+                if (pool_[i].next_of_peer == index) {
+                    pool_[i].next_of_peer = observer.next_of_peer;
+                    break;
+                }
+            }
+        }
+    }
+    // ...and back to the pool.
+    observer.state = nullptr;
+    free_.push_back(index);
     if (total > 0) --total;
 }
 
 void ObserveHub::forget(Resource& resource) {
     ObservableState* state = resource.observe_state();
     if (state == nullptr) return;
-    total -= std::min(total, state->observers.size());
-    state->observers.clear();
+    while (!state->members.empty())
+        erase(state->members.back());
     state->requests.clear();
     std::erase(observables, &resource);
 }
 
+void ObserveHub::render(Resource& resource, std::size_t request, ResponseCapture& capture) {
+    ObservableState& state = *resource.observe_state();
+    // A copy: the handler may register or deregister and so move the kept requests.
+    request_copy_.assign(state.requests[request].bytes.begin(),
+                         state.requests[request].bytes.end());
+    const auto view = MessageView::parse(request_copy_);
+    if (!view) return;
+    const RequestHandler* handler = resource.handler_for(view->code());
+    if (handler == nullptr) return;
+    std::uint32_t first = none;
+    for (const std::uint32_t index : state.members)
+        if (pool_[index].request == request) {
+            first = index;
+            break;
+        }
+    if (first == none) return;
+    Event event{.kind = EventKind::request_received, .peer = pool_[first].peer, .message = *view};
+    RequestContext context(*driver, event);
+    context.capture_into(capture);
+    RouteMatch match;
+    if (resource.pattern().match(context.path(), match)) context.set_route(match);
+    try {
+        (*handler)(context);
+    } catch (const std::exception&) {
+        (void)context.respond(codes::internal_server_error);
+    }
+}
+
 std::size_t ObserveHub::notify(Resource& resource) {
     ObservableState& state = *resource.observe_state();
-    if (driver == nullptr || state.observers.empty()) return 0;
+    if (driver == nullptr || state.members.empty() || rendering_) return 0;
     state.sequence = (state.sequence + 1) & sequence_mask;
+    // Rendered once for every observer that registered with the same request.
+    const std::size_t requests = state.requests.size();
+    if (renders_.size() < requests) renders_.resize(requests);
+    rendering_ = true;
+    for (std::size_t r = 0; r < requests; ++r) {
+        renders_[r].answered = false;
+        if (state.requests[r].users > 0) render(resource, r, renders_[r]);
+    }
+    rendering_ = false;
+    // One pass over the observers (backwards: a final state removes them).
     std::size_t sent = 0;
-    for (std::size_t r = 0; r < state.requests.size(); ++r) {
-        if (state.requests[r].users == 0) continue;
-        // Rendered once for every observer that registered with this request.
-        const std::vector<std::byte> bytes =
-            state.requests[r].bytes;  // the handler may re-register
-        const auto view = MessageView::parse(bytes);
-        if (!view) continue;
-        const Observer* first = nullptr;
-        for (const Observer& o : state.observers)
-            if (o.request == r) first = first != nullptr ? first : &o;
-        if (first == nullptr) continue;
-        Event event{.kind = EventKind::request_received, .peer = first->peer, .message = *view};
-        RequestContext context(*driver, event);
-        ResponseCapture capture;
-        context.capture_into(capture);
-        RouteMatch match;
-        if (resource.pattern().match(context.path(), match)) context.set_route(match);
-        const RequestHandler* handler = resource.handler_for(view->code());
-        if (handler == nullptr) continue;
-        try {
-            (*handler)(context);
-        } catch (const std::exception&) {
-            (void)context.respond(codes::internal_server_error);
-        }
-        if (!capture.answered) continue;
-        for (std::size_t i = state.observers.size(); i-- > 0;) {
-            if (state.observers[i].request != r) continue;
-            ++sent;
-            if (!send(state, state.observers[i], capture)) erase(state, i);
-        }
+    for (std::size_t i = state.members.size(); i-- > 0;) {
+        const std::uint32_t index = state.members[i];
+        Observer& observer = pool_[index];
+        if (observer.request >= requests || !renders_[observer.request].answered) continue;
+        ++sent;
+        if (!send(state, observer, renders_[observer.request])) erase(index);
     }
     return sent;
 }
@@ -216,30 +278,31 @@ std::size_t ObserveHub::end(Resource& resource, Code code, std::string_view diag
     if (!diagnostic.empty()) writer.payload(diagnostic);
     capture.message.resize(writer.finish().value_or(4));
     std::size_t sent = 0;
-    while (!state.observers.empty()) {
-        (void)send(state, state.observers.back(), capture);
+    while (!state.members.empty()) {
+        const std::uint32_t index = state.members.back();
+        (void)send(state, pool_[index], capture);
         ++sent;
-        erase(state, state.observers.size() - 1);
+        erase(index);
     }
     return sent;
 }
 
 void ObserveHub::on_event(const Event& event) {
     const bool acknowledged = event.kind == EventKind::notification_acknowledged;
-    for (Resource* resource : observables) {
-        ObservableState& state = *resource->observe_state();
-        for (std::size_t i = state.observers.size(); i-- > 0;) {
-            Observer& o = state.observers[i];
-            if (!(o.peer == event.peer) ||
-                (o.in_flight != event.notification && o.last_sent != event.notification))
-                continue;
+    const auto head = by_peer_.find(event.peer);
+    if (head == by_peer_.end()) return;
+    for (std::uint32_t i = head->second; i != none;) {
+        Observer& o = pool_[i];
+        const std::uint32_t next = o.next_of_peer;
+        if (o.in_flight == event.notification || o.last_sent == event.notification) {
             if (acknowledged) {
                 if (o.in_flight == event.notification) o.in_flight = {};
                 o.non_since_ack = 0;
             } else {
-                erase(state, i);  // §3.6 RST, §4.5 a CON that timed out: the client is gone
+                erase(i);  // §3.6 RST, §4.5 a CON that timed out: the client is gone
             }
         }
+        i = next;
     }
 }
 

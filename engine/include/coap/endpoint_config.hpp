@@ -56,10 +56,13 @@ struct EndpointCapacities {
     /// or replace the one in flight for that observer, §4.5.2).
     std::size_t notifications = 16;
     /// NON notifications remembered for NON_LIFETIME, so that an RST naming one is
-    /// reported (RFC 7641 §3.6) as notification_failed(reset); 48 bytes each.
+    /// reported (RFC 7641 §3.6) as notification_failed(reset); 48 bytes each plus
+    /// 32-64 bytes of their (peer, message ID) index, which finds one in O(1).
     /// Full: the oldest is forgotten (EndpointStats::recent_notifications_overwritten)
     /// and an RST for it goes unreported; the observer is then found gone at its next
-    /// CON notification. Zero remembers none.
+    /// CON notification. Size it to the NON notifications sent in NON_LIFETIME (a
+    /// server notifying 100,000 observers wants at least that). Zero remembers
+    /// none; at most 2^22.
     std::size_t recent_notifications = 64;
     /// The largest datagram sent or stored, in bytes (§4.6 recommends 1152).
     std::size_t max_message_size = 1152;

@@ -14,7 +14,7 @@ EndpointConfig sanitized(EndpointConfig config) {
     // Handles carry the slot in 16 bits; every table needs at least one slot.
     c.exchanges = std::clamp<std::size_t>(c.exchanges, 1, 0xfffe);
     c.notifications = std::min<std::size_t>(c.notifications, 0xfffe - c.exchanges);
-    c.recent_notifications = std::min<std::size_t>(c.recent_notifications, 0xffff);
+    c.recent_notifications = std::min<std::size_t>(c.recent_notifications, std::size_t{1} << 22);
     c.dedup_entries = std::max<std::size_t>(c.dedup_entries, 1);
     c.peers = std::max<std::size_t>(c.peers, 1);
     c.queued_datagrams = std::max<std::size_t>(c.queued_datagrams, 1);
@@ -33,6 +33,7 @@ Endpoint::State::State(const EndpointConfig& cfg) : config(sanitized(cfg)), prng
     dedup.init(c.dedup_entries, c.stored_reply_bytes);
     exchanges.init(c.exchanges, c.max_message_size, c.notifications);
     recent.assign(c.recent_notifications, RecentNotification{});
+    recent_index.init(c.recent_notifications);
     transmits.init(c.queued_datagrams, c.max_message_size);
     events.init(c.events, c.max_message_size);
     scratch.assign(c.max_message_size, std::byte{0});

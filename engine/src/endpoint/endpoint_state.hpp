@@ -18,6 +18,7 @@
 #include "dedup_cache.hpp"
 #include "event_queue.hpp"
 #include "exchange_table.hpp"
+#include "hash_index.hpp"
 #include "peer_table.hpp"
 
 #include <vector>
@@ -46,6 +47,7 @@ struct Endpoint::State {
     std::vector<std::byte> scratch;          ///< one message being built
     std::vector<std::uint32_t> due;          ///< exchanges whose deadline passed (timers.cpp)
     std::vector<RecentNotification> recent;  ///< ring of NON notifications (notify.cpp)
+    detail::HashIndex recent_index;          ///< (peer, message ID) → ring entry
     std::size_t recent_next = 0;
     std::uint32_t next_notification = 1;
 

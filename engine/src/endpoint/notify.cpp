@@ -13,6 +13,11 @@ namespace {
 
 using detail::ExchangeState;
 
+/// The key of a remembered NON notification: the peer and the message ID it went with.
+std::uint64_t recent_hash(const Address& peer, std::uint16_t message_id) {
+    return detail::mix_hash(peer.hash(), message_id);
+}
+
 LocalError write_error(WriteError error) {
     return error == WriteError::buffer_too_small ? LocalError::message_too_large
                                                  : LocalError::invalid_message;
@@ -73,11 +78,15 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
         scratch[3] = std::byte{static_cast<std::uint8_t>(message_id)};
         send(peer, Bytes{scratch.data(), *length});
         if (!recent.empty()) {
-            RecentNotification& entry = recent[recent_next];
-            if (entry.notification != 0 && now < entry.expires)
-                ++stats.recent_notifications_overwritten;
+            const auto slot = static_cast<std::uint32_t>(recent_next);
+            RecentNotification& entry = recent[slot];
+            if (entry.notification != 0) {
+                if (now < entry.expires) ++stats.recent_notifications_overwritten;
+                recent_index.erase(recent_hash(entry.peer, entry.message_id), slot);
+            }
             const TransmissionParameters& p = peers[*peer_slot].parameters;
             entry = RecentNotification{peer, now + p.non_lifetime(), id.value, message_id};
+            recent_index.insert(recent_hash(peer, message_id), slot);
             recent_next = (recent_next + 1) % recent.size();
         }
     } else {
@@ -137,18 +146,22 @@ void Endpoint::State::on_notification_reply(Instant now, std::uint32_t slot, boo
 
 void Endpoint::State::on_unmatched_reset(Instant now, const Address& peer,
                                          std::uint16_t message_id) {
-    for (RecentNotification& entry : recent) {
-        if (entry.notification == 0 || entry.message_id != message_id || !(entry.peer == peer) ||
-            entry.expires <= now)
-            continue;
-        // With the event queue full the RST is not reported; the observer is
-        // found gone at its next CON notification.
-        if (events.push(Event{.kind = EventKind::notification_failed,
-                              .notification = NotificationId{entry.notification},
-                              .peer = peer,
-                              .reason = FailureReason::reset}))
-            entry.notification = 0;
-        return;
+    const std::uint64_t hash = recent_hash(peer, message_id);
+    const auto slot = recent_index.find(hash, [&](std::uint32_t candidate) {
+        const RecentNotification& e = recent[candidate];
+        return e.notification != 0 && e.message_id == message_id && e.peer == peer &&
+               now < e.expires;
+    });
+    if (!slot) return;
+    RecentNotification& entry = recent[*slot];
+    // With the event queue full the RST is not reported; the observer is
+    // found gone at its next CON notification.
+    if (events.push(Event{.kind = EventKind::notification_failed,
+                          .notification = NotificationId{entry.notification},
+                          .peer = peer,
+                          .reason = FailureReason::reset})) {
+        entry.notification = 0;
+        recent_index.erase(hash, *slot);
     }
 }
 

@@ -93,6 +93,11 @@ class Network {
     Node& node(NodeId id);
     const Address& address(NodeId id) const;
     std::optional<NodeId> find(const Address& address) const;
+    /// Makes the node reachable at `address` too (unique, not multicast): one
+    /// node that stands for a crowd of clients, each with an address of its own
+    /// (say, 100,000 observers). Datagrams to it arrive at the node; it sends as
+    /// one of them with inject_from().
+    void add_address(NodeId id, const Address& address);
     std::size_t node_count() const noexcept { return nodes_.size(); }
 
     // ---- names (what Port::resolve knows besides IP literals) ----
@@ -117,6 +122,10 @@ class Network {
     void service(NodeId id);
     /// Makes `from` emit `datagram` to `destination` now, as if it had polled it.
     void inject(NodeId from, const Address& destination, gsl::span<const std::byte> datagram);
+    /// The same, sent from `source`: the node's address or one given to it by
+    /// add_address (std::invalid_argument otherwise).
+    void inject_from(NodeId from, const Address& source, const Address& destination,
+                     gsl::span<const std::byte> datagram);
 
     // ---- links ----
     /// Conditions of every directed link without its own.
@@ -176,13 +185,17 @@ class Network {
     Slot& slot(NodeId id);
     const Slot& slot(NodeId id) const;
     /// Returns the copies put in flight (none: every one was dropped at once).
-    std::size_t route(NodeId from, const Address& destination, gsl::span<const std::byte> datagram);
-    bool send_copy(std::uint64_t packet, NodeId from, NodeId to, const Address& destination,
-                   bool multicast, const std::shared_ptr<const std::vector<std::byte>>& bytes);
-    void record(TraceKind kind, DropReason reason, std::uint64_t packet, NodeId from, NodeId to,
-                const Address& destination, bool multicast, gsl::span<const std::byte> bytes);
-    void drop(DropReason reason, std::uint64_t packet, NodeId from, NodeId to,
-              const Address& destination, bool multicast, gsl::span<const std::byte> bytes);
+    std::size_t route(NodeId from, const Address& source, const Address& destination,
+                      gsl::span<const std::byte> datagram);
+    bool send_copy(std::uint64_t packet, NodeId from, const Address& source, NodeId to,
+                   const Address& destination, bool multicast,
+                   const std::shared_ptr<const std::vector<std::byte>>& bytes);
+    void record(TraceKind kind, DropReason reason, std::uint64_t packet, NodeId from,
+                const Address& source, NodeId to, const Address& destination, bool multicast,
+                gsl::span<const std::byte> bytes);
+    void drop(DropReason reason, std::uint64_t packet, NodeId from, const Address& source,
+              NodeId to, const Address& destination, bool multicast,
+              gsl::span<const std::byte> bytes);
     void service_pending();
     void deliver_next();
     void fire_timer(NodeId id);
