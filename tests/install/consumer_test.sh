@@ -32,6 +32,8 @@ mkdir -p "$work/sub/subprojects"
   (mkdir -p "$work/sub/subprojects/cobalt" && tar -C "$work/sub/subprojects/cobalt" -xf -)
 meson setup "$work/sub-build" "$work/sub" -Dmode=subproject >"$work/setup2.log" 2>&1 \
   || { cat "$work/setup2.log"; exit 1; }
-ninja -C "$work/sub-build" >"$work/build2.log" 2>&1 || { cat "$work/build2.log"; exit 1; }
+# Only the consumer and what it links: the subproject's own tests, tools and
+# benchmarks are not what this test is about (building them took minutes).
+ninja -C "$work/sub-build" consumer >"$work/build2.log" 2>&1 || { cat "$work/build2.log"; exit 1; }
 "$work/sub-build/consumer"
 echo "consumer built and ran both ways"

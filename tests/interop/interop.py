@@ -4,8 +4,10 @@
 Each case starts one real peer process on a free port (libcoap's
 coap-server-notls, or `cobalt serve`), drives it with the other side's client
 (`cobalt ...`, or libcoap's coap-client-notls), checks every answer byte for
-byte, and stops the peer. Every process is bounded in time; traffic stays on
-127.0.0.1 or ::1. Usage: interop.py --cobalt PATH --case NAME (or --list).
+byte, and stops the peer. The cobalt-udp-* cases pair cobalt's client with
+`cobalt serve` over real UDP (they need no libcoap). Every process is bounded
+in time; traffic stays on 127.0.0.1 or ::1.
+Usage: interop.py --cobalt PATH --case NAME (or --list).
 """
 import argparse
 import hashlib
@@ -131,6 +133,117 @@ def same_bytes(expected, actual, what):
           f"{len(expected)} bytes (sha {digest(expected)})")
 
 
+def documented_exit_codes():
+    """The `cobalt` tool's exit codes as tools/exit_codes.hpp documents them."""
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools",
+                          "exit_codes.hpp")
+    with open(header) as f:
+        codes = dict((name, int(value)) for name, value in
+                     re.findall(r"inline constexpr int (\w+) = (\d+);", f.read()))
+    for name in ("ok", "client_error"):
+        if name not in codes:
+            raise SystemExit(f"{header} does not define exit_code::{name}")
+    return codes
+
+
+EXIT = documented_exit_codes()
+
+
+def status_line(result):
+    """The first line cobalt writes to stderr: the response's status ("2.05 Content")."""
+    lines = result.stderr.decode(errors="replace").splitlines()
+    return lines[0] if lines else ""
+
+
+def check_client_error(result, status, what):
+    """A 4.xx: cobalt exits with exit_code::client_error, prints the status line
+    on stderr and nothing on stdout."""
+    check(result.returncode == EXIT["client_error"],
+          f"{what}: exit {result.returncode} instead of {EXIT['client_error']} (4.xx)")
+    check(status_line(result) == status,
+          f"{what}: status line {status_line(result)!r} instead of {status!r}")
+    check(result.stdout == b"", f"{what}: {len(result.stdout)} bytes on stdout for a {status}")
+
+
+class Message:
+    """One message of a trace: sent or received, type, code, Message ID, token
+    (hex, '' when empty), and the text that followed its header line."""
+
+    def __init__(self, direction, kind, code, mid, token, rest):
+        self.direction, self.kind, self.code = direction, kind, code
+        self.mid, self.token, self.rest = mid, token, rest
+
+    def __repr__(self):
+        return f"{self.direction} {self.kind} {self.code} mid={self.mid:#06x} token={self.token!r}"
+
+
+def cobalt_trace(stderr):
+    """The messages `cobalt -v` printed on stderr, in order. It renders each as
+    '-- sent to ADDR at T ms, N bytes' (or 'received from'), then
+    'CON 0.01 GET mid=0x1234 (4660) token=0a1b' (token=(none) when empty), then
+    indented options and payload."""
+    messages, lines = [], stderr.decode(errors="replace").splitlines()
+    for index, line in enumerate(lines):
+        arrow = re.match(r"-- (sent to|received from) \S+ at \d+ ms, \d+ bytes$", line)
+        if not arrow or index + 1 >= len(lines):
+            continue
+        head = re.match(r"(CON|NON|ACK|RST) (\d\.\d\d) .*mid=0x([0-9a-f]{4}) \(\d+\) "
+                        r"token=([0-9a-f]*|\(none\))$", lines[index + 1])
+        check(head, f"unexpected -v rendering: {lines[index + 1]!r}")
+        rest = []
+        for following in lines[index + 2:]:
+            if not following.startswith("  "):
+                break
+            rest.append(following.strip())
+        token = "" if head.group(4) == "(none)" else head.group(4)
+        messages.append(Message("sent" if arrow.group(1) == "sent to" else "received",
+                                head.group(1), head.group(2), int(head.group(3), 16), token,
+                                "\n".join(rest)))
+    return messages
+
+
+def libcoap_trace(stdout):
+    """The messages libcoap's -v 7 log shows, in order: a line ending in
+    ': sent N bytes' (or 'received') and the next,
+    'v:1 t:CON c:GET i:2a57 {01} [ Uri-Path:x ] :: 'payload''."""
+    messages, lines = [], stdout.decode(errors="replace").splitlines()
+    for index, line in enumerate(lines):
+        arrow = re.search(r": (sent|received) \d+ bytes$", line)
+        if not arrow or index + 1 >= len(lines):
+            continue
+        head = re.match(r"v:1 t:(CON|NON|ACK|RST) c:(\S+) i:([0-9a-f]+) \{([0-9a-f]*)\} "
+                        r"\[(.*?)\](?: :: (.*))?$", lines[index + 1])
+        check(head, f"unexpected libcoap -v 7 rendering: {lines[index + 1]!r}")
+        messages.append(Message(arrow.group(1), head.group(1), head.group(2),
+                                int(head.group(3), 16), head.group(4), lines[index + 1]))
+    return messages
+
+
+def check_separate_response(messages, what):
+    """RFC 7252 §5.2.2: the CON request is acknowledged by an empty ACK, and the
+    response comes later in its own CON (same token), which the client ACKs."""
+    check(messages and messages[0].direction == "sent" and messages[0].kind == "CON",
+          f"{what}: the first message is not the CON request: {messages[:1]}")
+    request = messages[0]
+    acks = [i for i, m in enumerate(messages) if m.direction == "received"
+            and m.kind == "ACK" and m.mid == request.mid]
+    check(len(acks) == 1, f"{what}: {len(acks)} ACKs for the request instead of 1: {messages}")
+    ack = messages[acks[0]]
+    check(ack.code in ("0.00", "0.0") and ack.token == "",
+          f"{what}: the request's ACK is not empty ({ack}); the response was piggybacked")
+    responses = [i for i, m in enumerate(messages) if m.direction == "received"
+                 and m.kind == "CON" and m.token == request.token]
+    check(len(responses) == 1, f"{what}: {len(responses)} CON responses instead of 1: {messages}")
+    check(acks[0] < responses[0], f"{what}: the CON response came before the empty ACK")
+    response = messages[responses[0]]
+    check(response.code == "2.05", f"{what}: the separate response is {response.code}")
+    check(response.mid != request.mid, f"{what}: the separate response reuses the request's MID")
+    acked = [m for m in messages[responses[0] + 1:] if m.direction == "sent"
+             and m.kind == "ACK" and m.mid == response.mid]
+    check(len(acked) == 1, f"{what}: the client did not ACK the CON response once: {messages}")
+    return response
+
+
 # ---- cobalt's client against libcoap's server --------------------------------
 
 class LibcoapServer(Peer):
@@ -160,11 +273,42 @@ def libcoap_server_basics(ctx, family):
         deleted = cobalt(ctx, "delete", uri("/made-by-cobalt"))
         check(deleted.returncode == 0 and b"2.02" in deleted.stderr, "DELETE failed")
         gone = cobalt(ctx, "get", uri("/made-by-cobalt"))
-        check(gone.returncode != 0 and b"4.04" in gone.stderr, "a 4.04 must exit non-zero")
-        late = cobalt(ctx, "get", uri("/async?1"))
-        check(late.returncode == 0 and late.stdout, "separate response from /async?1 missing")
+        check_client_error(gone, "4.04 Not Found", "GET of a deleted resource")
+        # /async?1 answers after 1 s: an empty ACK at once, then a CON 2.05 "done".
+        late = cobalt(ctx, "get", "-v", uri("/async?1"))
+        check(late.returncode == EXIT["ok"], f"GET /async?1: exit {late.returncode}")
+        same_bytes(b"done", late.stdout, "separate response from /async?1")
+        response = check_separate_response(cobalt_trace(late.stderr), "GET /async?1")
+        check('payload (4 bytes, text): "done"' in response.rest,
+              f"GET /async?1: the CON response does not carry \"done\": {response.rest!r}")
         nonconfirmable = cobalt(ctx, "get", "--non", uri("/"))
         check(nonconfirmable.returncode == 0 and b"libcoap" in nonconfirmable.stdout, "NON GET")
+        check(server.alive(), "libcoap's server died")
+
+
+def libcoap_server_post(ctx, family):
+    """POST as libcoap's example server (4.3.1) handles it: / (GET only) answers
+    4.05 with a diagnostic payload; an unknown path is created (2.01) like PUT;
+    a resource created by PUT is replaced (2.04)."""
+    with LibcoapServer(family, ctx.work, ctx.log) as server:
+        uri = lambda path: family.uri(server.port, path)
+        refused = cobalt(ctx, "post", uri("/"), "--payload", "not here")
+        check_client_error(refused, "4.05 Method Not Allowed", "POST /")
+        check("Method Not Allowed" in refused.stderr.decode(errors="replace").splitlines()[1:],
+              "POST /: libcoap's diagnostic payload is not shown")
+        banner = cobalt(ctx, "get", uri("/"))
+        check(banner.returncode == 0 and b"libcoap" in banner.stdout, "GET / after the 4.05")
+        created = cobalt(ctx, "post", uri("/posted-by-cobalt"), "--payload", "first")
+        check(created.returncode == EXIT["ok"] and status_line(created) == "2.01 Created",
+              f"POST to a new path: exit {created.returncode}, {status_line(created)!r}")
+        same_bytes(b"first", cobalt(ctx, "get", uri("/posted-by-cobalt")).stdout,
+                   "GET of the resource POST created")
+        changed = cobalt(ctx, "post", uri("/posted-by-cobalt"), "--payload", "second")
+        check(changed.returncode == EXIT["ok"] and status_line(changed) == "2.04 Changed",
+              f"POST to an existing resource: exit {changed.returncode}, "
+              f"{status_line(changed)!r}")
+        same_bytes(b"second", cobalt(ctx, "get", uri("/posted-by-cobalt")).stdout,
+                   "GET of the resource POST replaced")
         check(server.alive(), "libcoap's server died")
 
 
@@ -241,8 +385,24 @@ def libcoap_client_basics(ctx, family):
         check(not os.path.exists(os.path.join(served, "new.txt")), "DELETE left the file")
         missing = coap_client(uri("/new.txt"))
         check(b"4.04" in missing.stdout + missing.stderr, "no 4.04 for a deleted file")
-        late = coap_client(uri("/separate"))
-        check(late.stdout.strip() != b"", "no separate response from /separate")
+        # /separate answers after 2 s: libcoap's -v 7 log shows every message.
+        late, result = coap_client_body(ctx, "-v", "7", uri("/separate"))
+        same_bytes(b"separate response after 2000 ms", late, "GET /separate")
+        response = check_separate_response(libcoap_trace(result.stdout), "GET /separate")
+        check(response.rest.endswith(":: 'separate response after 2000 ms'"),
+              f"GET /separate: the CON response does not carry the payload: {response.rest!r}")
+        # libcoap's client has no ping command, but -K N pings (an Empty CON)
+        # after N s of silence while it waits: observe a file that does not
+        # change for 3 s (cobalt serve makes files observable).
+        waited = coap_client("-v", "7", "-K", "1", "-s", "3", uri("/hello.txt"))
+        messages = libcoap_trace(waited.stdout)
+        pings = [m for m in messages if m.direction == "sent" and m.kind == "CON"
+                 and m.code == "0.00"]
+        check(pings, "libcoap's client sent no ping (is /hello.txt still observable?)")
+        for ping in pings:
+            answers = [m for m in messages if m.direction == "received" and m.mid == ping.mid]
+            check(len(answers) == 1 and answers[0].kind == "RST" and answers[0].code == "0.00"
+                  and answers[0].token == "", f"ping {ping} answered by {answers}, not one RST")
         nonconfirmable, _ = coap_client_body(ctx, "-N", uri("/hello.txt"))
         same_bytes(b"hello from cobalt\n", nonconfirmable, "NON GET /hello.txt")
         check(server.alive(), "cobalt serve died")
@@ -286,13 +446,96 @@ def libcoap_client_observe(ctx, family):
         check(server.alive(), "cobalt serve died")
 
 
+# ---- cobalt's client against `cobalt serve`, over real UDP --------------------
+# (every other cobalt-to-cobalt test runs on the simulated network)
+
+def cobalt_udp_basics(ctx, family):
+    served = os.path.join(ctx.work, "served")
+    os.makedirs(served)
+    with open(os.path.join(served, "hello.txt"), "wb") as f:
+        f.write(b"hello from cobalt\n")
+    with CobaltServer(ctx, family, served) as server:
+        uri = lambda path: family.uri(server.port, path)
+        pinged = cobalt(ctx, "ping", uri(""))
+        check(pinged.returncode == EXIT["ok"], f"ping: exit {pinged.returncode}")
+        host = f"[{family.host}]" if family.af == socket.AF_INET6 else family.host
+        check(re.fullmatch(rf"pong from {re.escape(host)}:{server.port} in \d+ ms\n".encode(),
+                           pinged.stdout), f"ping printed {pinged.stdout!r}")
+        got = cobalt(ctx, "get", uri("/hello.txt"))
+        check(got.returncode == EXIT["ok"] and status_line(got) == "2.05 Content",
+              f"GET /hello.txt: exit {got.returncode}, {status_line(got)!r}")
+        same_bytes(b"hello from cobalt\n", got.stdout, "GET /hello.txt")
+        found = cobalt(ctx, "discover", uri(""))
+        check(found.returncode == EXIT["ok"], f"discover: exit {found.returncode}")
+        links = re.findall(rb"^<([^>]*)>$", found.stdout, re.MULTILINE)
+        for path in (b"/time", b"/large", b"/echo", b"/separate"):
+            check(path in links, f"discovery does not list {path.decode()}: {links}")
+        time_link = found.stdout.split(b"</time>\n", 1)[1].split(b"\n<", 1)[0]
+        check(b"    obs" in time_link.splitlines(), "discovery does not mark /time obs")
+        missing = cobalt(ctx, "get", uri("/no-such-file"))
+        check_client_error(missing, "4.04 Not Found", "GET of a missing file")
+        late = cobalt(ctx, "get", "-v", uri("/separate"))
+        same_bytes(b"separate response after 2000 ms", late.stdout, "GET /separate")
+        check_separate_response(cobalt_trace(late.stderr), "GET /separate")
+        check(server.alive(), "cobalt serve died")
+
+
+def cobalt_udp_blockwise(ctx, family):
+    served = os.path.join(ctx.work, "served")
+    os.makedirs(served)
+    size = 100 * 1024
+    with CobaltServer(ctx, family, served) as server:
+        target = family.uri(server.port, "/uploaded.bin")
+        for number, block in enumerate([1024, 64]):
+            path = random_file(ctx.work, f"up-{block}", size, size + block)
+            with open(path, "rb") as f:
+                expected = f.read()
+            put = cobalt(ctx, "put", target, "--payload", "@" + path, "--block-size", str(block))
+            status = "2.01 Created" if number == 0 else "2.04 Changed"
+            check(put.returncode == EXIT["ok"] and status_line(put) == status,
+                  f"PUT of {size} bytes in {block}-byte blocks: exit {put.returncode}, "
+                  f"{status_line(put)!r} instead of {status!r}")
+            with open(os.path.join(served, "uploaded.bin"), "rb") as f:
+                same_bytes(expected, f.read(), f"file written by PUT in {block}-byte blocks")
+            for get_block in ([str(block)], []):
+                got = cobalt(ctx, "get", target, *(["--block-size"] + get_block if get_block
+                                                    else []))
+                check(got.returncode == EXIT["ok"], f"GET of {size} bytes: exit {got.returncode}")
+                same_bytes(expected, got.stdout,
+                           f"GET back of {size} bytes, blocks of {get_block or 'default'}")
+        check(server.alive(), "cobalt serve died")
+
+
+def cobalt_udp_observe(ctx, family):
+    served = os.path.join(ctx.work, "served")
+    os.makedirs(served)
+    with CobaltServer(ctx, family, served) as server:
+        watched = cobalt(ctx, "observe", family.uri(server.port, "/time"), "--count", "2")
+        check(watched.returncode == EXIT["ok"], f"observe: exit {watched.returncode}")
+        stamps = re.fullmatch(rb"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\n" * 2, watched.stdout)
+        check(stamps, f"observe printed {watched.stdout!r}, not 2 timestamps")
+        check(stamps.group(1) <= stamps.group(2), "the notifications go back in time")
+        sequence = [int(n) for n in re.findall(r"^2\.05 Content \(observe (\d+)\)$",
+                                                watched.stderr.decode(errors="replace"),
+                                                re.MULTILINE)]
+        check(len(sequence) == 2 and sequence[0] < sequence[1],
+              f"observe status lines give the sequence {sequence}, not 2 increasing numbers")
+        check(server.alive(), "cobalt serve died")
+
+
+LIBCOAP_FREE = {"cobalt-udp-basics", "cobalt-udp-blockwise", "cobalt-udp-observe"}
+
 for family_name in FAMILIES:
     for name, function in [("libcoap-server-basics", libcoap_server_basics),
+                           ("libcoap-server-post", libcoap_server_post),
                            ("libcoap-server-blockwise", libcoap_server_blockwise),
                            ("libcoap-server-observe", libcoap_server_observe),
                            ("libcoap-client-basics", libcoap_client_basics),
                            ("libcoap-client-blockwise", libcoap_client_blockwise),
-                           ("libcoap-client-observe", libcoap_client_observe)]:
+                           ("libcoap-client-observe", libcoap_client_observe),
+                           ("cobalt-udp-basics", cobalt_udp_basics),
+                           ("cobalt-udp-blockwise", cobalt_udp_blockwise),
+                           ("cobalt-udp-observe", cobalt_udp_observe)]:
         CASES[f"{name}-{family_name}"] = (lambda f, fam: lambda ctx: f(ctx, fam))(
             function, FAMILIES[family_name])
 
@@ -310,7 +553,11 @@ def main():
     if options.list:
         print("\n".join(CASES))
         return 0
-    for tool in (LIBCOAP_SERVER, LIBCOAP_CLIENT):
+    if options.case not in CASES:
+        print(f"unknown case {options.case!r}; --list shows them")
+        return 2
+    needs_libcoap = options.case.rsplit("-", 1)[0] not in LIBCOAP_FREE
+    for tool in (LIBCOAP_SERVER, LIBCOAP_CLIENT) if needs_libcoap else ():
         if shutil.which(tool) is None:
             print(f"{tool} is not installed (Debian package libcoap3-bin)")
             return 1
