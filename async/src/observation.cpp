@@ -29,6 +29,23 @@ bool Observation::accept(std::uint32_t sequence, std::uint32_t max_age, Instant 
     newest_ = Newest{sequence, at};
     phase_ = Phase::observing;
     retries_ = 0;
+    unobserved_ = 0;
+    deadline_ = at + seconds(max_age) + config_.max_age_slack;
+    return true;
+}
+
+bool Observation::unobserved(std::uint32_t max_age, Instant at) noexcept {
+    last_seen_ = at;
+    retries_ = 0;
+    if (!config_.reregister || !config_.reregister_when_unobserved ||
+        unobserved_ >= config_.max_unobserved_answers) {
+        phase_ = Phase::ended;
+        return false;
+    }
+    // The server keeps nothing of us: ask again once this answer is stale
+    // (§3.3.1), through the same path as a notification whose Max-Age passed.
+    ++unobserved_;
+    phase_ = Phase::observing;
     deadline_ = at + seconds(max_age) + config_.max_age_slack;
     return true;
 }

@@ -2,8 +2,9 @@
 // focused test over the simulated network (each failed before its fix): Task moves, sends restarted
 // in a new exchange, Block1 late negotiation, Block2 against a server that ignores the block asked
 // for, multicast member errors for an awaited send, OwnedMessage with RFC 8974
-// tokens, Request::method(empty), remote endpoint URIs and deferred answers
-// from timers.
+// tokens, Request::method(empty), remote endpoint URIs, deferred answers
+// from timers, emitters that kept a Block2 failure quiet, and the body
+// collector (placed inside block2, without block2, Size2 beyond max_body).
 #include "async_fixture.hpp"
 #include "coap/pending_response.hpp"
 #include "coap/request.hpp"
@@ -12,7 +13,9 @@
 
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coap {
@@ -233,18 +236,25 @@ TEST(ReviewRequest, MethodEmptyIsAnInvalidArgumentNotAPing) {
 // ---- observe: a response without Observe ends the observation (RFC 7641 §3.2) ----
 
 TEST(ReviewObserve, AStreamEndsWhenTheServerAnswersWithoutObserve) {
-    AsyncPair pair;  // the default handler answers 2.05 without an Observe option
-    auto task = [](RemoteEndpoint r) -> Task<int> {
-        auto stream = r.send_as_stream(Request::observe());
-        int items = 0;
-        while (auto item = co_await stream.next())
-            ++items;
-        co_return items;
-    }(pair.remote("coap://10.0.0.2/obs"));
-    ASSERT_TRUE(pair.run(task, seconds(600)))
-        << "the stream still waits for notifications the server never promised";
-    EXPECT_EQ(task.result(), 1);
-    EXPECT_EQ(pair.client.endpoint().stats().exchanges_in_use, 0u);
+    // The default handler answers 2.05 without an Observe option: each answer is a
+    // value; by default the client asks again when its Max-Age (60 s) passes, up
+    // to max_unobserved_answers times, then ends; with that off, at once.
+    for (const bool reregister : {true, false}) {
+        AsyncPair pair;
+        ObserveClientConfig config;
+        config.reregister_when_unobserved = reregister;
+        auto task = [](RemoteEndpoint r, ObserveClientConfig c) -> Task<int> {
+            auto stream = r.send_as_stream(Request::observe(c));
+            int items = 0;
+            while (auto item = co_await stream.next())
+                ++items;
+            co_return items;
+        }(pair.remote("coap://10.0.0.2/obs"), config);
+        ASSERT_TRUE(pair.run(task, seconds(600)))
+            << "the stream still waits for notifications the server never promised";
+        EXPECT_EQ(task.result(), reregister ? 1 + config.max_unobserved_answers : 1);
+        EXPECT_EQ(pair.client.endpoint().stats().exchanges_in_use, 0u);
+    }
 }
 
 // ---- remote endpoint URIs ----
@@ -455,6 +465,190 @@ TEST(ReviewBlock1, ABlockNumberThatDoesNotFitFailsInsteadOfSendingAPlainRequest)
     const auto result = task.result();
     ASSERT_FALSE(result.ok()) << "a truncated upload reported success";
     EXPECT_EQ(result.error().kind, ErrorKind::out_of_space);
+}
+
+// ---- emitters that make any code a value keep the wrapped descriptor's own failures ----
+
+/// Sends `descriptor` to `uri` and runs the network until it finishes.
+template <class D>
+Result<typename D::value_type, Error> sent(AsyncPair& pair, D descriptor,
+                                           std::string_view uri = "coap://10.0.0.2/") {
+    auto task = send(pair.remote(uri), std::move(descriptor));
+    if (!pair.run(task)) throw std::runtime_error("the send never finished");
+    return task.result();
+}
+
+/// A server that ignores the Block2 asked for: block 0 of 256 bytes, M set, always.
+void always_first_block(AsyncPair& pair, const std::string& body) {
+    pair.on_request = [body](RequestContext& ctx) {
+        (void)ctx.respond(codes::content, [&](MessageWriter& w) {
+            w.option(OptionNumber::etag, std::string_view("E1"));
+            w.option_uint(OptionNumber::block2, BlockValue::make(0, true, 4).value().to_uint());
+            w.payload(std::string_view(body).substr(0, 256));
+        });
+    };
+}
+
+/// A server whose representation changes with every request (a new ETag each time).
+void changing_representation(AsyncPair& pair, int& served) {
+    pair.on_request = [&served](RequestContext& ctx) {
+        const std::string body = body_of(2000) + std::to_string(++served);
+        (void)ctx.respond_body(codes::content, body, BodyOptions{.max_block_size = 256});
+    };
+}
+
+TEST(ReviewEmit, AnyResponseReportsAWrongBlockInsteadOfEmittingIt) {
+    AsyncPair pair;
+    always_first_block(pair, body_of(3000));
+    std::size_t seen_by_inspect = 0;
+    const auto result = sent(pair, Request::get()
+                                       .block2()
+                                       .inspect([&](const InboundContext&) { ++seen_by_inspect; })
+                                       .emit_any_response());
+    ASSERT_FALSE(result.ok()) << "a wrong block was emitted as the response ("
+                              << result->payload_text().size() << " bytes)";
+    EXPECT_EQ(result.error().kind, ErrorKind::parse_error) << to_string(result.error());
+    EXPECT_EQ(pair.seen.size(), 2u);  // block 0, then the follow-up answered with block 0
+    EXPECT_EQ(seen_by_inspect, 2u);
+
+    const auto code = sent(pair, Request::get().block2().emit_msg_code());
+    ASSERT_FALSE(code.ok()) << "emit_msg_code hid the wrong block";
+    EXPECT_EQ(code.error().kind, ErrorKind::parse_error);
+}
+
+TEST(ReviewEmit, AnyResponseReportsARepresentationThatKeepsChanging) {
+    AsyncPair pair;
+    int served = 0;
+    changing_representation(pair, served);
+    const auto result = sent(pair, Request::get().block2().emit_any_response());
+    ASSERT_FALSE(result.ok()) << "a mixed body was emitted (" << result->payload_text().size()
+                              << " bytes)";
+    EXPECT_EQ(result.error().kind, ErrorKind::representation_changed) << to_string(result.error());
+    // Block 0 and block 1 (changed) once, then again after each of the three restarts.
+    EXPECT_EQ(served, 8);
+
+    const auto code = sent(pair, Request::get().block2().emit_msg_code());
+    ASSERT_FALSE(code.ok()) << "emit_msg_code hid the representation change";
+    EXPECT_EQ(code.error().kind, ErrorKind::representation_changed);
+
+    served = 0;
+    const auto at_once =
+        sent(pair,
+             Request::get().block2(std::nullopt, OnRepresentationChange::fail).emit_any_response());
+    ASSERT_FALSE(at_once.ok());
+    EXPECT_EQ(at_once.error().kind, ErrorKind::representation_changed);
+    EXPECT_EQ(served, 2);
+}
+
+TEST(ReviewEmit, AnErrorCodeIsStillAValueThroughBlock2) {
+    AsyncPair pair;
+    pair.on_request = [](RequestContext& ctx) { (void)ctx.respond(codes::not_found, "nope"); };
+    const auto any = sent(pair, Request::get().block2().emit_any_response());
+    ASSERT_TRUE(any.ok()) << to_string(any.error());
+    EXPECT_EQ(any->code(), codes::not_found);
+    EXPECT_EQ(any->payload_text(), "nope");
+    const auto code = sent(pair, Request::get().block2().emit_msg_code());
+    ASSERT_TRUE(code.ok());
+    EXPECT_EQ(*code, codes::not_found);
+    // An unexpected 2.xx (2.04 to a GET) is a verdict on the code too.
+    pair.on_request = [](RequestContext& ctx) { (void)ctx.respond(codes::changed); };
+    const auto changed = sent(pair, Request::get().block2().emit_msg_code());
+    ASSERT_TRUE(changed.ok());
+    EXPECT_EQ(*changed, codes::changed);
+}
+
+// ---- the body collector ----
+
+TEST(ReviewCollector, WithoutBlock2TheWholeBodyIsFetched) {
+    AsyncPair pair;
+    const std::string body = body_of(3000);
+    pair.on_request = [&](RequestContext& ctx) {
+        (void)ctx.respond_body(codes::content, body, BodyOptions{.max_block_size = 512});
+    };
+    const auto result = sent(pair, Request::get().emit_successful_collected_response());
+    ASSERT_TRUE(result.ok()) << to_string(result.error());
+    EXPECT_EQ(result->payload_text().size(), body.size()) << "only block 0 was returned";
+    EXPECT_TRUE(result->payload_text() == body);
+    EXPECT_FALSE(result->view().block2().has_value());
+    EXPECT_FALSE(pair.seen.at(0).message->block2().has_value());  // the first request is plain
+    EXPECT_EQ(pair.seen.size(), 6u);
+    // A body that fits one message: one request, as before.
+    pair.seen.clear();
+    pair.on_request = [](RequestContext& ctx) { (void)ctx.respond(codes::content, "small"); };
+    const auto small = sent(pair, Request::get().emit_successful_collected_response());
+    ASSERT_TRUE(small.ok());
+    EXPECT_EQ(small->payload_text(), "small");
+    EXPECT_EQ(pair.seen.size(), 1u);
+}
+
+TEST(ReviewCollector, WithoutBlock2AWrongBlockStillFails) {
+    AsyncPair pair;
+    always_first_block(pair, body_of(3000));
+    const auto result = sent(pair, Request::get().emit_successful_collected_response());
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ErrorKind::parse_error);
+}
+
+TEST(ReviewCollector, AMulticastBlockWithMoreFailsInsteadOfPassingForTheWhole) {
+    AsyncPair pair;
+    const Address group = Address::ipv4({224, 0, 1, 187}, 5683);
+    const auto node = pair.net.add_port(Address::ipv4({10, 0, 1, 1}, 5683));
+    pair.net.join(node, group);
+    Driver member(pair.net.port(node), EndpointConfig{.seed = 101});
+    const std::string body = body_of(3000);
+    member.set_request_handler([&](RequestContext& ctx) {
+        (void)ctx.respond_body(codes::content, body, BodyOptions{.max_block_size = 512});
+    });
+    // Multicast cannot ask for the other blocks (RFC 7959 §2.8): block 0 alone
+    // must not come back as the body.
+    const auto result = sent(pair, Request::get().multicast().emit_successful_collected_response(),
+                             "coap://224.0.1.187/x");
+    ASSERT_FALSE(result.ok()) << "block 0 came back as the whole body ("
+                              << result->payload_text().size() << " of " << body.size()
+                              << " bytes)";
+    EXPECT_EQ(result.error().kind, ErrorKind::incomplete_body) << to_string(result.error());
+    member.set_request_handler({});
+}
+
+TEST(ReviewCollector, ASize2BeyondMaxBodyFailsAtTheFirstBlock) {
+    AsyncPair pair;
+    const std::string body = body_of(4000);
+    pair.on_request = [&](RequestContext& ctx) {
+        // respond_body sends Size2 with block 0 of a split body.
+        (void)ctx.respond_body(codes::content, body, BodyOptions{.max_block_size = 256});
+    };
+    const auto result =
+        sent(pair, Request::get().block2().emit_successful_collected_response(2048));
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ErrorKind::out_of_space);
+    EXPECT_EQ(pair.seen.size(), 1u) << "blocks were fetched after Size2 said the body is too large";
+    // Exactly max_body is allowed.
+    pair.seen.clear();
+    const auto exact = sent(pair, Request::get().block2().emit_successful_collected_response(4000));
+    ASSERT_TRUE(exact.ok()) << to_string(exact.error());
+    EXPECT_TRUE(exact->payload_text() == body);
+    EXPECT_EQ(pair.seen.size(), 16u);
+}
+
+TEST(ReviewCollector, WithoutSize2TheCapStillHoldsBlockByBlock) {
+    AsyncPair pair;
+    const std::string body = body_of(4000);
+    pair.on_request = [&](RequestContext& ctx) {
+        const auto asked = ctx.message().block2();
+        const std::uint32_t num = asked ? asked->num() : 0;
+        const std::size_t offset = std::size_t{num} * 1024;
+        const bool more = offset + 1024 < body.size();
+        (void)ctx.respond(codes::content, [&](MessageWriter& w) {
+            w.option(OptionNumber::etag, std::string_view("E1"));
+            w.option_uint(OptionNumber::block2, BlockValue::make(num, more, 6).value().to_uint());
+            w.payload(std::string_view(body).substr(offset, 1024));
+        });
+    };
+    const auto result =
+        sent(pair, Request::get().block2().emit_successful_collected_response(2048));
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ErrorKind::out_of_space);
+    EXPECT_EQ(pair.seen.size(), 3u);  // 1024 + 1024 fit; the third block does not
 }
 
 }  // namespace

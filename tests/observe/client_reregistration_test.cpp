@@ -3,9 +3,10 @@
 // latest notification (plus slack) passes, notifications postponing it, a
 // server restart healed by it (and its answer starting a new sequence, §3.4),
 // exponential back-off of re-registrations during an outage, the stream ending
-// with observation_lost when they run out, and a response without Observe as
-// the stream's last value. A cobalt server and client on the simulated
-// network, virtual time.
+// with observation_lost when they run out, and a response without Observe
+// (the server does not keep us) re-registering when its Max-Age passes, a
+// bounded number of times, or ending the stream when so configured. A cobalt
+// server and client on the simulated network, virtual time.
 #include "observe_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -146,13 +147,15 @@ TEST(Rfc7641_3_4, ReregistrationAnswerStartsANewSequence) {
     EXPECT_EQ(seen.back(), "101");
 }
 
-TEST(Rfc7641_3_2, ResponseWithoutObserveIsTheLastValue) {
+TEST(Rfc7641_3_2, ResponseWithoutObserveIsTheLastValueWhenReregistrationIsOff) {
     Observed o;
     ObserveConfig full;
     full.max_observers = 0;  // the server answers without Observe (§4.1)
     o.tree.set_observe_config(full);
     std::vector<std::string> seen;
-    auto task = collect(o.pair.remote("coap://10.0.0.2/time"), &seen);
+    ObserveClientConfig config;
+    config.reregister_when_unobserved = false;
+    auto task = collect(o.pair.remote("coap://10.0.0.2/time"), &seen, config);
     task.start();
     o.pair.net.run_for(seconds(300));
     EXPECT_EQ(seen, (std::vector<std::string>{"0", "end"}));
@@ -160,6 +163,52 @@ TEST(Rfc7641_3_2, ResponseWithoutObserveIsTheLastValue) {
     // Neither re-registered nor deregistered: the server does not have us.
     EXPECT_EQ(o.client_gets().size(), 1u);
     EXPECT_EQ(o.pair.client.pending_sends(), 0u);
+}
+
+TEST(Rfc7641_3_3_1, ResponseWithoutObserveReregistersWhenItsMaxAgePasses) {
+    Observed o;
+    o.max_age = 10;
+    ObserveConfig full;
+    full.max_observers = 0;  // cannot take an observer now: answers without Observe
+    o.tree.set_observe_config(full);
+    std::vector<std::string> seen;
+    auto task = collect(o.pair.remote("coap://10.0.0.2/time"), &seen);
+    task.start();
+    o.pair.net.run_for(seconds(3));
+    ASSERT_EQ(seen, (std::vector<std::string>{"0"})) << "delivered, and the stream goes on";
+    EXPECT_EQ(o.tree.observer_count(), 0u);
+    o.tree.set_observe_config(ObserveConfig{});  // room again
+    o.state = 1;
+    o.pair.net.run_for(seconds(14));  // Max-Age 10 s + 5 s slack after the answer
+    const auto regs = registrations(o);
+    ASSERT_EQ(regs.size(), 2u);
+    EXPECT_GE(regs[1].sent - regs[0].sent, seconds(15));
+    EXPECT_EQ(token_of(regs[0].message), token_of(regs[1].message)) << "the same token (§3.3.1)";
+    EXPECT_EQ(o.tree.observer_count(), 1u) << "observing now";
+    o.state = 2;
+    o.tree.find("/time")->notify();
+    o.pair.net.run_for(seconds(1));
+    EXPECT_EQ(seen, (std::vector<std::string>{"0", "1", "2"}));
+    EXPECT_FALSE(task.done());
+}
+
+TEST(Rfc7641_3_2, ServerThatNeverTakesUsEndsTheStreamAfterMaxUnobservedAnswers) {
+    Observed o;
+    o.max_age = 10;
+    ObserveConfig full;
+    full.max_observers = 0;
+    o.tree.set_observe_config(full);
+    std::vector<std::string> seen;
+    ObserveClientConfig config;
+    config.max_unobserved_answers = 2;
+    auto task = collect(o.pair.remote("coap://10.0.0.2/time"), &seen, config);
+    task.start();
+    o.pair.net.run_for(seconds(600));
+    // The first answer, then two re-registrations, each answered without Observe:
+    // the third answer is the last value.
+    EXPECT_EQ(seen, (std::vector<std::string>{"0", "0", "0", "end"}));
+    EXPECT_EQ(registrations(o).size(), 3u);
+    EXPECT_TRUE(task.done());
 }
 
 /// Client transmission parameters that make a CON fail after exactly 3 s

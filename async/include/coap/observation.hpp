@@ -58,6 +58,15 @@ struct ObserveClientConfig {
     /// this many times in a row; then the stream ends with
     /// ErrorKind::observation_lost. Zero: the first failure ends it.
     std::uint8_t max_registration_retries = 5;
+    /// §3.1, §4.1: a 2.xx without Observe says that the server does not keep us
+    /// as an observer (it forgot us, or cannot take another observer now). It is
+    /// delivered as a value and, with this set (and `reregister`), the GET with
+    /// Observe 0 goes again under the same token when its Max-Age (plus slack)
+    /// passes, at most `max_unobserved_answers` times in a row; after that the
+    /// answer is the last value and the stream ends. Off: the first such answer
+    /// ends the stream.
+    bool reregister_when_unobserved = true;
+    std::uint8_t max_unobserved_answers = 3;
     Duration retry_delay = seconds(4);
     Duration max_retry_delay = seconds(256);
 };
@@ -90,6 +99,11 @@ class Observation {
     /// one delivered (§3.4) and must be dropped.
     bool accept(std::uint32_t sequence, std::uint32_t max_age, Instant at,
                 bool piggybacked) noexcept;
+    /// A 2.xx without Observe and with Max-Age `max_age` arrived at `at` (see
+    /// ObserveClientConfig::reregister_when_unobserved). True when the
+    /// observation goes on (a re-registration when that Max-Age passes); false
+    /// when this answer ends it.
+    bool unobserved(std::uint32_t max_age, Instant at) noexcept;
     /// Any other response arrived at `at` (dropped or final): keeps the clock.
     void seen(Instant at) noexcept { last_seen_ = at; }
     /// The server ended the observation (a response without Observe, or an error
@@ -135,6 +149,7 @@ class Observation {
     std::array<std::byte, 8> token_{};
     std::uint8_t token_length_ = 0;
     std::uint8_t retries_ = 0;
+    std::uint8_t unobserved_ = 0;  ///< 2.xx answers without Observe in a row
     Phase phase_ = Phase::registering;
     bool deregistering_ = false;
     bool lost_ = false;  ///< the re-registrations ran out

@@ -87,8 +87,10 @@ class Request : public Combinators<Request> {
 /// - §3.4: a notification older than the newest one delivered is dropped; the
 ///   answer to a re-registration in the ACK of its request starts a new order.
 /// - §3.1, §4.1: a 2.xx without Observe means the server does not (or no longer)
-///   keep us as an observer and will send nothing more: it is the last value and
-///   the stream ends. A 4.xx/5.xx ends the stream with its error.
+///   keep us as an observer: it is a value, and when its Max-Age passes the GET
+///   goes again under the same token (at most max_unobserved_answers times in a
+///   row; then, or with reregister_when_unobserved off, it is the last value and
+///   the stream ends). A 4.xx/5.xx ends the stream with its error.
 /// - §3.3.1: when Max-Age of the latest notification plus a slack passes without
 ///   another, the GET goes again under the same token and with the same options;
 ///   a registration (the first one too) that gets no answer is retried under
@@ -132,7 +134,8 @@ class ObserveRequest : public Combinators<ObserveRequest> {
         }
         const auto sequence = message.observe();
         if (!sequence) {
-            observation_.ended();
+            if (observation_.unobserved(message.max_age_or_default(), response->received_at()))
+                return done(OwnedMessage(message));
             return done_last(OwnedMessage(message));
         }
         const bool piggybacked = message.type() == MessageType::acknowledgement;
