@@ -42,6 +42,8 @@ std::string_view describe(ErrorKind kind) noexcept {
             return "representation changed during a block-wise transfer";
         case ErrorKind::observation_lost:
             return "observation lost: the server could not be reached to register";
+        case ErrorKind::incomplete_body:
+            return "incomplete body: a block-wise response's other blocks were not fetched";
     }
     return "unknown error";
 }

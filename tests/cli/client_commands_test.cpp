@@ -413,6 +413,47 @@ TEST(ClientCommands, BlockWiseUploadWithBlock1AndALargeEcho) {
     EXPECT_EQ(echoed.out, content);
 }
 
+TEST(ClientCommands, AFailedBlockWiseDownloadPrintsNoBodyAndFails) {
+    CliWorld world;
+    // A misbehaving server: /wrong answers every request with block 0 (M set),
+    // whatever block was asked for; /changing changes its representation (a new
+    // ETag) with every request, more often than the client restarts.
+    const auto node = world.net.add_port(
+        coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5}, 5683));
+    coap::Driver faulty(world.net.port(node), coap::EndpointConfig{.seed = 80});
+    std::string body;
+    for (int i = 0; i < 1000; ++i)
+        body += static_cast<char>('a' + i % 26);
+    int served = 0;
+    faulty.set_request_handler([&](coap::RequestContext& ctx) {
+        ++served;
+        if (ctx.path_string() == "/wrong") {
+            (void)ctx.respond(coap::codes::content, [&](coap::MessageWriter& w) {
+                w.option(coap::OptionNumber::etag, std::string_view("E1"));
+                w.option_uint(coap::OptionNumber::block2,
+                              coap::BlockValue::make(0, true, 2).value().to_uint());
+                w.payload(std::string_view(body).substr(0, 64));
+            });
+            return;
+        }
+        (void)ctx.respond_body(coap::codes::content, body + std::to_string(served),
+                               coap::BodyOptions{.max_block_size = 64});
+    });
+    const auto wrong = world.run({"get", "coap://[::5]/wrong"});
+    EXPECT_EQ(wrong.exit_code, exit_code::failure) << wrong.err;
+    EXPECT_TRUE(wrong.out.empty())
+        << "a partial body was printed: " << wrong.out.size() << " bytes";
+    EXPECT_NE(wrong.err.find("parse error"), std::string::npos) << wrong.err;
+    EXPECT_EQ(wrong.err.find("2.05"), std::string::npos) << wrong.err;
+
+    const auto changing = world.run({"get", "--block-size", "64", "coap://[::5]/changing"});
+    EXPECT_EQ(changing.exit_code, exit_code::failure) << changing.err;
+    EXPECT_TRUE(changing.out.empty())
+        << "a mixed body was printed: " << changing.out.size() << " bytes";
+    EXPECT_NE(changing.err.find("representation changed"), std::string::npos) << changing.err;
+    faulty.set_request_handler({});
+}
+
 TEST(CliHelpers, ContentFormatNames) {
     EXPECT_EQ(cobalt_cli::parse_content_format("json"), 50);
     EXPECT_EQ(cobalt_cli::parse_content_format("application/link-format"), 40);

@@ -58,6 +58,9 @@ class Block2Stream : public Wrapper<Inner>, public Combinators<Block2Stream<Inne
     static_assert(!Inner::is_multicast,
                   "for_each_block cannot be combined with multicast (RFC 7959 §2.8 needs a unicast "
                   "follow-up)");
+    static_assert(!is_collecting_descriptor<Inner>(),
+                  "emit_successful_collected_response() cannot be wrapped by for_each_block: "
+                  "it would see only the last block");
     static_assert(std::is_invocable_v<F&, const BodyChunk&>,
                   "the sink of for_each_block is called as sink(const BodyChunk&)");
 

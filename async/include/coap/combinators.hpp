@@ -2,7 +2,8 @@
 // descriptor and changes one thing (an option, the payload, CON/NON,
 // multicast, block-wise, what is emitted, a handler), resolved at compile time
 // with no virtual call and no allocation of its own (string options aside).
-// Misuse that the types can see is a compile error (block2 with multicast).
+// Misuse that the types can see is a compile error (block2 with multicast, a
+// body collector wrapped by block2).
 // Owns the combinators; the bases are in request.hpp.
 #pragma once
 
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -94,7 +96,11 @@ class Combinators {
     /// endpoint's own.
     auto uri_host_path(std::string_view host, std::string_view path) const&;
     auto uri_host_path(std::string_view host, std::string_view path) &&;
-    /// Calls `f(const InboundContext&)` for every response, then goes on as before.
+    /// Calls `f(const InboundContext&)` for every response that reaches it, then
+    /// goes on as before. Placed after block2()/block1() it sees every response;
+    /// placed before them (wrapped by them) it sees only the final one: the
+    /// intermediate Block2 blocks and the 2.31 Continue (or 4.13/4.08 restart)
+    /// answers of an upload are consumed by block2()/block1() and never reach it.
     template <class F>
     auto inspect(F f) const&;
     template <class F>
@@ -108,17 +114,27 @@ class Combinators {
     auto include_socket_addr() const&;
     auto include_socket_addr() &&;
     /// Finishes with a copy of the final response, whatever its code (the wrapped
-    /// descriptor still sees it, and may still ask for the next block).
+    /// descriptor still sees it, and may still ask for the next block). Only the
+    /// wrapped descriptor's verdict on the code (the Error that code means,
+    /// Error::from_code) becomes the value; any other failure of the wrapped
+    /// descriptor (a wrong block, representation_changed, out_of_space, …) ends
+    /// the send with that Error.
     auto emit_any_response() const&;
     auto emit_any_response() &&;
     /// Finishes with a copy of the response when it is a success, else an Error.
     auto emit_successful_response() const&;
     auto emit_successful_response() &&;
-    /// Finishes with the final response's code, whatever it is.
+    /// Finishes with the final response's code, whatever it is; other failures of
+    /// the wrapped descriptor end the send, as with emit_any_response().
     auto emit_msg_code() const&;
     auto emit_msg_code() &&;
     /// Like emit_successful_response, with the blocks of a block2 transfer
-    /// reassembled into one message (at most `max_body` bytes).
+    /// reassembled into one message (at most `max_body` bytes; a Size2 above it
+    /// fails at once with out_of_space). Goes after block2() (before it does not
+    /// compile). Without a block2() below, one is added (no Block2 in the first
+    /// request, follow the server), so a body the server splits is fetched whole;
+    /// with multicast or observe, where no follow-up can be asked, a block with
+    /// M=1 fails with incomplete_body. Never returns part of a body as the whole.
     auto emit_successful_collected_response(std::size_t max_body = 16u << 20) const&;
     auto emit_successful_collected_response(std::size_t max_body = 16u << 20) &&;
     /// Transmission parameters (ACK timeout, retransmissions, …) for this request.
@@ -129,6 +145,16 @@ class Combinators {
     const Self& self() const& noexcept { return static_cast<const Self&>(*this); }
     Self&& self() && noexcept { return static_cast<Self&&>(*this); }
 };
+
+/// True for a descriptor that is, or wraps, emit_successful_collected_response()
+/// (its `collects_body`): block2() must not wrap it, it would see one block.
+template <class D>
+constexpr bool is_collecting_descriptor() noexcept {
+    if constexpr (requires { D::collects_body; })
+        return D::collects_body;
+    else
+        return false;
+}
 
 /// Forwards every part of the contract to the wrapped descriptor; combinators
 /// derive from it and replace one part.
@@ -141,6 +167,7 @@ class Wrapper {
     static constexpr bool sets_uri = Inner::sets_uri;
     static constexpr bool many_responses = Inner::many_responses;
     static constexpr bool is_ping = is_ping_descriptor<Inner>();
+    static constexpr bool collects_body = is_collecting_descriptor<Inner>();
 
     explicit Wrapper(Inner inner) noexcept(std::is_nothrow_move_constructible_v<Inner>)
         : inner_(std::move(inner)) {}
@@ -278,6 +305,9 @@ class Nonconfirmable : public Wrapper<Inner>, public Combinators<Nonconfirmable<
 
 template <class Inner>
 class Multicast : public Wrapper<Inner>, public Combinators<Multicast<Inner>> {
+    static_assert(!is_collecting_descriptor<Inner>(),
+                  "multicast() must come before emit_successful_collected_response(): the "
+                  "collector fetches a split body with block2, which needs a unicast follow-up");
     static_assert(
         !Inner::has_block2,
         "block2 cannot be combined with multicast (RFC 7959 §2.8 needs a unicast follow-up)");
@@ -313,12 +343,17 @@ class WithTransmission : public Wrapper<Inner>, public Combinators<WithTransmiss
 /// for the next one (at the server's size: late negotiation, §2.5), restarts
 /// from block 0 when the ETag changes mid-transfer (at most three times; or
 /// fails at once, see OnRepresentationChange), and hands the last block to the
-/// wrapped descriptor. A block other than the one asked for fails (parse_error).
+/// wrapped descriptor (which sees no other block: a collector or an inspect()
+/// goes outside). A block other than the one asked for fails (parse_error).
 template <class Inner>
 class Block2 : public Wrapper<Inner>, public Combinators<Block2<Inner>> {
     static_assert(
         !Inner::is_multicast,
         "block2 cannot be combined with multicast (RFC 7959 §2.8 needs a unicast follow-up)");
+    static_assert(!is_collecting_descriptor<Inner>(),
+                  "emit_successful_collected_response() must come after block2(), not before: "
+                  "block2 hands only the last block to what it wraps (write "
+                  ".block2().emit_successful_collected_response())");
 
   public:
     static constexpr bool has_block2 = true;
@@ -387,7 +422,8 @@ class Block2 : public Wrapper<Inner>, public Combinators<Block2<Inner>> {
 /// Sends payload() in Block1 blocks (see Combinators::block1): Size1 with the
 /// first block, the next block after each 2.31 Continue, a smaller size when
 /// the server asks for one (§2.5), a restart with smaller blocks after a 4.13
-/// that asks for them; the final response goes to the wrapped descriptor.
+/// that asks for them; the final response goes to the wrapped descriptor (the
+/// 2.31 and restart answers do not: an inspect() inside block1 never sees them).
 template <class Inner>
 class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
     static_assert(
@@ -496,6 +532,9 @@ class Block1 : public Wrapper<Inner>, public Combinators<Block1<Inner>> {
 
 // ---- handlers and values ----
 
+/// Calls f for each response that reaches it (see Combinators::inspect): inside
+/// block2() or block1() only the final response, not the blocks or 2.31
+/// Continues they consume (on_intermediate passes through without calling f).
 template <class Inner, class F>
 class Inspect : public Wrapper<Inner>, public Combinators<Inspect<Inner, F>> {
   public:
@@ -520,6 +559,8 @@ template <class Inner, class F>
 class UseHandler : public Wrapper<Inner>, public Combinators<UseHandler<Inner, F>> {
   public:
     using value_type = typename HandlerValue<std::invoke_result_t<F&, const InboundResult&>>::type;
+    /// The wrapped descriptor's handling is replaced: a collector inside collects nothing.
+    static constexpr bool collects_body = false;
     UseHandler(Inner inner, F f) : Wrapper<Inner>(std::move(inner)), f_(std::move(f)) {}
     HandlerResult<value_type> handle(const InboundResult& response) { return f_(response); }
 
@@ -549,6 +590,14 @@ class IncludeSocketAddr : public Wrapper<Inner>, public Combinators<IncludeSocke
     }
 };
 
+/// For the emitters that make any response code a value: true when a failure of
+/// the wrapped descriptor is only its verdict on the response's code (the Error
+/// that code means, Error::from_code), which the emitter overrides. Any other
+/// failure (a wrong block, representation_changed, out_of_space, …) is real.
+inline bool is_code_verdict(const Error& error, const InboundContext& response) noexcept {
+    return error == Error::from_code(response.code());
+}
+
 template <class Inner>
 class EmitAnyResponse : public Wrapper<Inner>, public Combinators<EmitAnyResponse<Inner>> {
   public:
@@ -557,8 +606,9 @@ class EmitAnyResponse : public Wrapper<Inner>, public Combinators<EmitAnyRespons
     HandlerResult<OwnedMessage> handle(const InboundResult& response) {
         if (!response) return forward_failure<OwnedMessage>(this->inner_, response);
         // The wrapped descriptor still sees the response (inspect, block2 …); only
-        // its judgement of the code is overridden.
+        // its judgement of the code is overridden, not a failure of its own.
         auto inner = this->inner_.handle(response);
+        if (!inner && !is_code_verdict(inner.error(), *response)) return Err{inner.error()};
         if (inner && inner->verdict() == Verdict::send_next) return send_next;
         if (inner && inner->verdict() == Verdict::keep_waiting) return keep_waiting;
         return done(OwnedMessage(response->message()));
@@ -573,6 +623,7 @@ class EmitMsgCode : public Wrapper<Inner>, public Combinators<EmitMsgCode<Inner>
     HandlerResult<Code> handle(const InboundResult& response) {
         if (!response) return forward_failure<Code>(this->inner_, response);
         auto inner = this->inner_.handle(response);
+        if (!inner && !is_code_verdict(inner.error(), *response)) return Err{inner.error()};
         if (inner && inner->verdict() == Verdict::send_next) return send_next;
         if (inner && inner->verdict() == Verdict::keep_waiting) return keep_waiting;
         return done(response->code());
@@ -597,39 +648,91 @@ class EmitSuccessfulResponse : public Wrapper<Inner>,
 
 /// Keeps the payload of every Block2 block in order and finishes with one
 /// message: the last block's header and options (without Block2 and Size2)
-/// around the whole body.
+/// around the whole body. A success whose Size2 (or body) exceeds max_body fails
+/// with out_of_space before the next block is asked for; the body's buffer is
+/// reserved from Size2. The wrapped descriptor finishing on a block that does
+/// not end the body (M=1, or not the one after those collected) fails with
+/// incomplete_body: part of a body is never returned as the whole.
 template <class Inner>
 class EmitSuccessfulCollectedResponse : public Wrapper<Inner>,
                                         public Combinators<EmitSuccessfulCollectedResponse<Inner>> {
   public:
     using value_type = OwnedMessage;
+    static constexpr bool collects_body = true;
     EmitSuccessfulCollectedResponse(Inner inner, std::size_t max_body)
         : Wrapper<Inner>(std::move(inner)), max_body_(max_body) {}
     HandlerResult<OwnedMessage> handle(const InboundResult& response) {
         if (!response) return forward_failure<OwnedMessage>(this->inner_, response);
-        const MessageView& message = response->message();
-        const auto payload = message.payload();
-        if (const auto block = message.block2(); block && response->code().is_success()) {
-            if (block->offset() == 0) body_.clear();
-            if (block->offset() == body_.size()) {
-                if (body_.size() + payload.size() > max_body_)
-                    return Err{Error::of(ErrorKind::out_of_space)};
-                body_.insert(body_.end(), payload.begin(), payload.end());
-            }
-        } else {
-            body_.assign(payload.begin(), payload.end());
-        }
+        if (!collect(*response)) return Err{Error::of(ErrorKind::out_of_space)};
         auto result = this->inner_.handle(response);
         if (!result) return Err{result.error()};
         if (result->verdict() == Verdict::send_next) return send_next;
         if (result->verdict() == Verdict::keep_waiting) return keep_waiting;
-        return done(OwnedMessage::reassembled(message, body_));
+        if (!complete_) return Err{Error::of(ErrorKind::incomplete_body)};
+        next_offset_.reset();  // the next response (multicast, observe) starts anew
+        return done(OwnedMessage::reassembled(response->message(), body_));
     }
 
   private:
+    /// Adds the response's payload to the body; false when it would exceed max_body.
+    bool collect(const InboundContext& response) {
+        const MessageView& message = response.message();
+        const auto payload = message.payload();
+        const auto block = message.block2();
+        const bool success = response.code().is_success();
+        if (success) {
+            // RFC 7959 §4: Size2 announces the whole body's size.
+            if (const auto size2 = message.size2()) {
+                if (*size2 > max_body_) return false;
+                body_.reserve(*size2);  // min(Size2, max_body): checked just above
+            }
+        }
+        if (!block || !success) {
+            if (success && payload.size() > max_body_) return false;
+            body_.assign(payload.begin(), payload.end());
+            next_offset_.reset();
+            complete_ = true;
+            return true;
+        }
+        // Block 0 starts the body over (a restart after an ETag change too); so
+        // does the first block of a transfer that began at NUM > 0.
+        complete_ = false;
+        if (block->offset() == 0 || !next_offset_) {
+            body_.clear();
+            next_offset_ = block->offset();
+        }
+        // Another block (one block2() below refuses) is not collected.
+        if (block->offset() != *next_offset_) return true;
+        if (body_.size() + payload.size() > max_body_) return false;
+        body_.insert(body_.end(), payload.begin(), payload.end());
+        *next_offset_ += payload.size();
+        complete_ = !block->more();
+        return true;
+    }
+
     std::size_t max_body_;
     std::vector<std::byte> body_;
+    /// Where the next block must start; nullopt before the first block.
+    std::optional<std::uint64_t> next_offset_;
+    /// The body collected so far is whole (its last block had M=0, or no Block2).
+    bool complete_ = false;
 };
+
+/// emit_successful_collected_response() around `inner`: as it is when a block2()
+/// (or for_each_block) is below, or when no follow-up request can be asked
+/// (multicast, observe, ping); else with a block2() added (no Block2 in the
+/// first request: the server's size), so that a split body is fetched whole.
+template <class D>
+auto collected_response(D&& inner, std::size_t max_body) {
+    using Inner = std::remove_cvref_t<D>;
+    if constexpr (Inner::has_block2 || Inner::is_multicast || Inner::many_responses ||
+                  is_ping_descriptor<Inner>()) {
+        return EmitSuccessfulCollectedResponse<Inner>(std::forward<D>(inner), max_body);
+    } else {
+        return EmitSuccessfulCollectedResponse<Block2<Inner>>(
+            Block2<Inner>(std::forward<D>(inner), std::nullopt), max_body);
+    }
+}
 
 // ---- the mixin's definitions ----
 
@@ -677,7 +780,7 @@ COBALT_COMBINATOR(emit_successful_response(),
     (EmitSuccessfulResponse<Self>(std::forward<decltype(inner)>(inner))))
 COBALT_COMBINATOR(emit_msg_code(), (EmitMsgCode<Self>(std::forward<decltype(inner)>(inner))))
 COBALT_COMBINATOR(emit_successful_collected_response(std::size_t max_body),
-    (EmitSuccessfulCollectedResponse<Self>(std::forward<decltype(inner)>(inner), max_body)))
+    (collected_response(std::forward<decltype(inner)>(inner), max_body)))
 COBALT_COMBINATOR(transmission(const TransmissionParameters& parameters),
     (WithTransmission<Self>(std::forward<decltype(inner)>(inner), parameters)))
 // clang-format on

@@ -31,6 +31,7 @@ enum class ErrorKind : std::uint8_t {
     peer_unreachable,           ///< the network reported the peer unreachable (ICMP)
     representation_changed,     ///< a block-wise response changed (new ETag) mid-transfer
     observation_lost,  ///< an observation's registration retries all failed (RFC 7641 §3.3.1)
+    incomplete_body,   ///< one block of a larger body (Block2 M=1) ended a send that collects
 };
 
 std::string_view describe(ErrorKind kind) noexcept;

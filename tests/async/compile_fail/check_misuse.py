@@ -10,6 +10,10 @@ CASES = {
     2: "block2 cannot be combined with multicast",
     3: "block1 needs a payload",
     4: "SendDescriptor",
+    5: "emit_successful_collected_response() must come after block2()",
+    6: "emit_successful_collected_response() must come after block2()",
+    7: "emit_successful_collected_response() cannot be wrapped by for_each_block",
+    8: "multicast() must come before emit_successful_collected_response()",
 }
 
 
