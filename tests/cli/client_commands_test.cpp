@@ -1,7 +1,7 @@
 // client_commands_test.cpp — the client subcommands (get, put, post, delete,
-// observe, discover, ping) run with run_client() against `cobalt serve`'s
-// Server on the simulated network: outputs, status lines and exit codes, in
-// virtual time.
+// fetch, patch, ipatch, observe, discover, ping) run with run_client() against
+// `cobalt serve`'s Server, or a stand-in peer, on the simulated network:
+// outputs, status lines, exit codes and what goes on the wire, in virtual time.
 #include "cli_world.hpp"
 #include "client_session.hpp"
 #include "content_format_names.hpp"
@@ -10,12 +10,17 @@
 #include "serve_resources.hpp"
 
 #include <coap/block_body.hpp>
+#include <coap/message.hpp>
 #include <coap/request_context.hpp>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <csignal>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -452,6 +457,226 @@ TEST(ClientCommands, AFailedBlockWiseDownloadPrintsNoBodyAndFails) {
         << "a mixed body was printed: " << changing.out.size() << " bytes";
     EXPECT_NE(changing.err.find("representation changed"), std::string::npos) << changing.err;
     faulty.set_request_handler({});
+}
+
+/// One request as the client put it on the wire.
+struct WireRequest {
+    coap::MessageType type = coap::MessageType::confirmable;
+    coap::Code method;
+    std::string payload;
+    std::optional<std::uint16_t> accept;
+    std::optional<std::uint16_t> content_format;
+};
+
+/// The requests the client sent to node `to`, in order, parsed from the packet trace.
+std::vector<WireRequest> requests_on_the_wire(const CliWorld& world, coap::sim::NodeId to) {
+    std::vector<WireRequest> seen;
+    for (const auto& record : world.net.trace().select(
+             {.kind = coap::sim::TraceKind::sent, .from = world.client_node, .to = to})) {
+        const auto message = coap::MessageView::parse(record.bytes);
+        if (!message || !message->code().is_request()) continue;
+        const auto payload = message->payload();
+        seen.push_back({message->type(), message->code(),
+                        std::string(reinterpret_cast<const char*>(payload.data()), payload.size()),
+                        message->accept(), message->content_format()});
+    }
+    return seen;
+}
+
+/// A stand-in server on [::6]: answers every request with what it saw
+/// ("<method code> <payload>"; 2.05 to GET and FETCH, 2.04 to the others), or
+/// with `answer` and `diagnostic` when an answer is set.
+struct StandIn {
+    explicit StandIn(CliWorld& world)
+        : node(world.net.add_port(
+              coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6}, 5683))),
+          driver(world.net.port(node), coap::EndpointConfig{.seed = 81}) {
+        driver.set_request_handler([this](coap::RequestContext& ctx) {
+            ++handled;
+            if (answer) {
+                (void)ctx.respond(*answer, diagnostic);
+                return;
+            }
+            const auto payload = ctx.message().payload();
+            const auto digits = coap::dotted(ctx.message().code());
+            std::string text(digits.begin(), digits.end());
+            text += " ";
+            text.append(reinterpret_cast<const char*>(payload.data()), payload.size());
+            const coap::Code method = ctx.message().code();
+            const bool reads = method == coap::codes::get || method == coap::codes::fetch;
+            (void)ctx.respond(reads ? coap::codes::content : coap::codes::changed, text);
+        });
+    }
+    ~StandIn() { driver.set_request_handler({}); }
+    StandIn(const StandIn&) = delete;
+    StandIn& operator=(const StandIn&) = delete;
+
+    static std::string uri(std::string_view path) { return "coap://[::6]" + std::string(path); }
+
+    coap::sim::NodeId node;
+    coap::Driver driver;
+    std::optional<coap::Code> answer;
+    std::string diagnostic;
+    int handled = 0;
+};
+
+TEST(ClientCommands, FetchPatchAndIpatchSendTheirMethodAndPayload) {
+    CliWorld world;
+    StandIn server(world);
+    const auto fetched = world.run({"fetch", "-v", "--content-format", "json", "--payload",
+                                    R"({"q":1})", StandIn::uri("/query")});
+    EXPECT_EQ(fetched.exit_code, exit_code::ok) << fetched.err;
+    EXPECT_EQ(fetched.out, R"(0.05 {"q":1})");
+    EXPECT_NE(fetched.err.find("CON 0.05 FETCH"), std::string::npos) << fetched.err;
+    EXPECT_NE(fetched.err.find("2.05 Content\n"), std::string::npos) << fetched.err;
+
+    const auto patched =
+        world.run({"patch", "--content-format", "60", "--payload", "p", StandIn::uri("/doc")});
+    EXPECT_EQ(patched.exit_code, exit_code::ok) << patched.err;
+    EXPECT_EQ(patched.out, "0.06 p");
+    EXPECT_EQ(patched.err, "2.04 Changed\n");
+
+    const auto ipatched = world.run({"ipatch", "--non", "--payload", "ip", StandIn::uri("/doc")});
+    EXPECT_EQ(ipatched.exit_code, exit_code::ok) << ipatched.err;
+    EXPECT_EQ(ipatched.out, "0.07 ip");
+    EXPECT_EQ(ipatched.err, "2.04 Changed\n");
+
+    const auto wire = requests_on_the_wire(world, server.node);
+    ASSERT_EQ(wire.size(), 3u);
+    EXPECT_EQ(wire[0].method, coap::codes::fetch);
+    EXPECT_EQ(wire[0].type, coap::MessageType::confirmable);
+    EXPECT_EQ(wire[0].payload, R"({"q":1})");
+    EXPECT_EQ(wire[0].content_format, std::optional<std::uint16_t>(50));
+    EXPECT_EQ(wire[1].method, coap::codes::patch);
+    EXPECT_EQ(wire[1].payload, "p");
+    EXPECT_EQ(wire[1].content_format, std::optional<std::uint16_t>(60));
+    EXPECT_EQ(wire[2].method, coap::codes::ipatch);
+    EXPECT_EQ(wire[2].type, coap::MessageType::non_confirmable);
+    EXPECT_EQ(wire[2].payload, "ip");
+    EXPECT_FALSE(wire[2].content_format);
+    EXPECT_EQ(server.handled, 3);
+}
+
+TEST(ClientCommands, PatchAnswered205IsNotASuccessAndExitsWithCode1) {
+    // RFC 8132 §3: PATCH and iPATCH succeed with 2.04 (or 2.01); 2.05 is not one
+    // of their answers, and a FETCH answered 2.04 is not either.
+    CliWorld world;
+    StandIn server(world);
+    server.answer = coap::codes::content;
+    server.diagnostic = "not a patch answer";
+    const auto patched = world.run({"patch", "--payload", "x", StandIn::uri("/doc")});
+    EXPECT_EQ(patched.exit_code, exit_code::failure) << patched.err;
+    EXPECT_TRUE(patched.out.empty()) << patched.out;
+    EXPECT_NE(patched.err.find("2.05 Content"), std::string::npos) << patched.err;
+    server.answer = coap::codes::changed;
+    const auto fetched = world.run({"fetch", "--payload", "x", StandIn::uri("/doc")});
+    EXPECT_EQ(fetched.exit_code, exit_code::failure) << fetched.err;
+    EXPECT_TRUE(fetched.out.empty()) << fetched.out;
+    EXPECT_NE(fetched.err.find("2.04 Changed"), std::string::npos) << fetched.err;
+}
+
+TEST(ClientCommands, A5xxAnswerExitsWithCode7AndShowsTheDiagnosticOnStderr) {
+    CliWorld world;
+    StandIn server(world);
+    server.answer = coap::codes::internal_server_error;
+    server.diagnostic = "disk on fire";
+    const auto got = world.run({"get", StandIn::uri("/broken")});
+    EXPECT_EQ(got.exit_code, exit_code::server_error) << got.err;
+    EXPECT_TRUE(got.out.empty()) << got.out;
+    EXPECT_EQ(got.err, "5.00 Internal Server Error\ndisk on fire\n");
+    server.answer = coap::codes::service_unavailable;
+    server.diagnostic.clear();
+    const auto put = world.run({"put", "--payload", "v", StandIn::uri("/busy")});
+    EXPECT_EQ(put.exit_code, exit_code::server_error) << put.err;
+    EXPECT_EQ(put.err, "5.03 Service Unavailable\n");
+    const auto ipatch = world.run({"ipatch", "--payload", "v", StandIn::uri("/busy")});
+    EXPECT_EQ(ipatch.exit_code, exit_code::server_error) << ipatch.err;
+}
+
+TEST(ClientCommands, AnUnexpectedSuccessCodeExitsWithCode1) {
+    CliWorld world;
+    StandIn server(world);
+    // GET succeeds only with 2.05 or 2.03 (RFC 7252 §5.8.1).
+    server.answer = coap::codes::created;
+    const auto got = world.run({"get", StandIn::uri("/odd")});
+    EXPECT_EQ(got.exit_code, exit_code::failure) << got.err;
+    EXPECT_TRUE(got.out.empty()) << got.out;
+    EXPECT_NE(got.err.find("2.01 Created"), std::string::npos) << got.err;
+    // DELETE succeeds only with 2.02.
+    server.answer = coap::codes::content;
+    EXPECT_EQ(world.run({"delete", StandIn::uri("/odd")}).exit_code, exit_code::failure);
+}
+
+/// A peer that rejects every confirmable message with an RST (§4.2) and counts them.
+class Rejecter final : public coap::sim::Node {
+  public:
+    void handle_datagram(coap::Instant, const coap::Address& peer,
+                         gsl::span<const std::byte> datagram, const coap::ArrivalInfo&) override {
+        const auto message = coap::MessageView::parse(datagram);
+        if (!message || message->type() != coap::MessageType::confirmable) return;
+        ++rejected;
+        const std::uint16_t id = message->message_id();
+        outbox.push_back({peer,
+                          {std::byte{0x70}, std::byte{0x00}, static_cast<std::byte>(id >> 8),
+                           static_cast<std::byte>(id & 0xff)}});
+    }
+    void handle_timeout(coap::Instant) override {}
+    std::optional<coap::Transmit> poll_transmit(gsl::span<std::byte> buffer) override {
+        if (outbox.empty()) return std::nullopt;
+        const auto [to, bytes] = outbox.front();
+        outbox.erase(outbox.begin());
+        std::copy(bytes.begin(), bytes.end(), buffer.begin());
+        return coap::Transmit{to, bytes.size()};
+    }
+    std::optional<coap::Instant> next_timeout() const override { return std::nullopt; }
+    bool wants_poll() const override { return !outbox.empty(); }
+
+    int rejected = 0;
+
+  private:
+    std::vector<std::pair<coap::Address, std::vector<std::byte>>> outbox;
+};
+
+TEST(ClientCommands, AResetFromThePeerExitsWithCode1) {
+    CliWorld world;
+    auto node = std::make_unique<Rejecter>();
+    Rejecter& rejecter = *node;
+    world.net.add_node(coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7}, 5683),
+                       std::move(node));
+    const auto start = world.net.now();
+    const auto got = world.run({"get", "coap://[::7]/anything"});
+    EXPECT_EQ(got.exit_code, exit_code::failure) << got.err;
+    EXPECT_TRUE(got.out.empty()) << got.out;
+    EXPECT_NE(got.err.find("coap://[::7]/anything"), std::string::npos) << got.err;
+    EXPECT_NE(got.err.find("reset"), std::string::npos) << got.err;
+    EXPECT_EQ(rejecter.rejected, 1) << "the RST ends the exchange: no retransmission";
+    EXPECT_EQ((world.net.now() - start).ms, 10) << "one round trip, not a timeout";
+    const auto put = world.run({"put", "--payload", "x", "coap://[::7]/anything"});
+    EXPECT_EQ(put.exit_code, exit_code::failure) << put.err;
+    EXPECT_EQ(rejecter.rejected, 2);
+}
+
+TEST(ClientCommands, AcceptGivenByNumberGoesOnTheWire) {
+    CliWorld world;
+    StandIn server(world);
+    const auto cbor = world.run({"fetch", "-v", "--accept", "60", StandIn::uri("/a")});
+    EXPECT_EQ(cbor.exit_code, exit_code::ok) << cbor.err;
+    EXPECT_NE(cbor.err.find("Accept: 60"), std::string::npos) << cbor.err;
+    // A number with no registered name, above 255: two bytes on the wire.
+    EXPECT_EQ(world.run({"get", "--accept", "65000", StandIn::uri("/b")}).exit_code, exit_code::ok);
+    const auto wire = requests_on_the_wire(world, server.node);
+    ASSERT_EQ(wire.size(), 2u);
+    EXPECT_EQ(wire[0].accept, std::optional<std::uint16_t>(60));
+    EXPECT_EQ(wire[1].accept, std::optional<std::uint16_t>(65000));
+    EXPECT_EQ(world.run({"get", "--accept", "65536", StandIn::uri("/c")}).exit_code,
+              exit_code::usage);
+    EXPECT_EQ(requests_on_the_wire(world, server.node).size(), 2u) << "nothing sent";
+    // And end to end against serve, by number.
+    const auto time = world.run({"get", "--accept", "0", CliWorld::base() + "/time"});
+    EXPECT_EQ(time.exit_code, exit_code::ok) << time.err;
+    const auto to_serve = requests_on_the_wire(world, world.server_node);
+    ASSERT_EQ(to_serve.size(), 1u);
+    EXPECT_EQ(to_serve[0].accept, std::optional<std::uint16_t>(0));
 }
 
 TEST(CliHelpers, ContentFormatNames) {

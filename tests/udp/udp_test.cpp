@@ -1,9 +1,11 @@
-// udp_test.cpp — the UDP adapter on loopback (127.0.0.1, ::1): request and
-// response through a Driver on each side (IPv4, IPv6, dual-stack), batched
-// receive and send, ICMP port unreachable failing an awaited send at once,
-// the multicast arrival flag, oversize datagrams dropped, name resolution and
-// a bare Endpoint embedded with EndpointSocket. Every wait is bounded (poll or
-// epoll with a deadline); nothing sleeps.
+// udp_test.cpp — the UDP adapter on loopback (127.0.0.1, 127.0.0.2, ::1):
+// request and response through a Driver on each side (IPv4, IPv6, dual-stack),
+// answers from the unicast address a request was sent to, batched receive and
+// send, socket buffer sizes, ICMP port unreachable failing an awaited send at
+// once, the multicast arrival flag on 224.0.1.187, ff02::fd and ff05::fd,
+// leaving a group, oversize datagrams dropped, name resolution and a bare
+// Endpoint embedded with EndpointSocket. Every wait is bounded (poll or epoll
+// with a deadline); nothing sleeps.
 #include "coap/remote_endpoint.hpp"
 #include "coap/request.hpp"
 #include "coap/request_context.hpp"
@@ -15,13 +17,19 @@
 
 #include <gtest/gtest.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace coap::udp {
@@ -144,6 +152,75 @@ TEST(UdpLoopback, DualStackServerAnswersIpv4AndIpv6Clients) {
     EXPECT_EQ(server.peers[1], client6->local_address());
 }
 
+/// A CON GET of `path` with message ID `id` and a two-byte token.
+std::vector<std::byte> raw_get(std::uint16_t id, std::string_view path) {
+    std::array<std::byte, 64> buffer{};
+    const std::byte token[2] = {std::byte{0x5e}, static_cast<std::byte>(id & 0xff)};
+    MessageWriter writer(buffer, MessageType::confirmable, codes::get, id, token);
+    writer.option(OptionNumber::uri_path, path);
+    const std::size_t length = writer.finish().value();
+    return {buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(length)};
+}
+
+/// Sends a raw CON GET from `client` to `to` and returns the address its
+/// answer came from (nullopt when none came within 3 s), with the server's
+/// Driver serviced by `loop`.
+std::optional<Address> answered_from(EpollLoop& loop, UdpSocket& client, const Address& to,
+                                     std::uint16_t id) {
+    client.send(to, raw_get(id, "where"));
+    client.flush();
+    const Instant limit = monotonic_now() + milliseconds(3000);
+    while (monotonic_now() < limit) {
+        loop.run_once(monotonic_now() + milliseconds(20));
+        for (const ReceivedDatagram& d : client.receive_batch()) {
+            const auto answer = MessageView::parse(d.bytes);
+            if (answer && answer->message_id() == id) return d.peer;
+        }
+    }
+    return std::nullopt;
+}
+
+void answers_from_the_address_asked(const Address& server_bind) {
+    const Address second = *Address::parse("127.0.0.2");
+    auto server_driver = open_driver(bound_to(server_bind));
+    if (!server_driver) GTEST_SKIP() << "the OS refused the address family";
+    Server server(*server_driver);
+    EpollLoop loop;
+    loop.add(*server_driver);
+    const std::uint16_t port = server_driver->local_address().port();
+    UdpSocket client(bound_to(ipv4_loopback));
+    // Without pktinfo the kernel would pick 127.0.0.1 (lo's address) for every answer.
+    const auto first = answered_from(loop, client, second.with_port(port), 0x1001);
+    ASSERT_TRUE(first) << "no answer to a request sent to 127.0.0.2";
+    EXPECT_EQ(*first, second.with_port(port)) << first->text().view();
+    const auto then = answered_from(loop, client, ipv4_loopback.with_port(port), 0x1002);
+    ASSERT_TRUE(then);
+    EXPECT_EQ(*then, ipv4_loopback.with_port(port)) << then->text().view();
+    const auto again = answered_from(loop, client, second.with_port(port), 0x1003);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, second.with_port(port)) << again->text().view();
+    ASSERT_EQ(server.peers.size(), 3u);
+    EXPECT_EQ(server.peers[0], client.local_address());
+
+    // A Driver as the client only matches an answer from the address it asked.
+    auto driver_client = open_driver(bound_to(ipv4_loopback));
+    ASSERT_TRUE(driver_client);
+    loop.add(*driver_client);
+    auto task = get(driver_client->driver(), uri_of(second.with_port(port), "/via/second"));
+    ASSERT_TRUE(run(loop, *driver_client, task, 3000)) << "no answer from 127.0.0.2";
+    const auto result = task.result();
+    ASSERT_TRUE(result.ok()) << to_string(result.error());
+    EXPECT_EQ(result->payload_text(), "/via/second");
+}
+
+TEST(UdpLoopback, AWildcardSocketAnswersFromTheAddressTheRequestWasSentTo) {
+    answers_from_the_address_asked(ipv4_any);
+}
+
+TEST(UdpLoopback, ADualStackSocketAnswersIpv4FromTheAddressTheRequestWasSentTo) {
+    answers_from_the_address_asked(ipv6_any);
+}
+
 TEST(UdpLoopback, ManyConcurrentRequestsAllAnswered) {
     EndpointConfig config;
     config.transmission.nstart = 64;
@@ -249,6 +326,51 @@ TEST(UdpSocket, ADatagramLargerThanTheBufferIsDroppedNotTruncated) {
     }
     EXPECT_EQ(sizes, std::vector<std::size_t>{512});
     EXPECT_EQ(receiver.stats().dropped_oversize, 1u);
+}
+
+int socket_option(int fd, int name) {
+    int value = 0;
+    socklen_t length = sizeof value;
+    if (::getsockopt(fd, SOL_SOCKET, name, &value, &length) != 0) return -1;
+    return value;
+}
+
+/// What SO_RCVBUF / SO_SNDBUF read back after setting `asked` on Linux: the
+/// value capped at the sysctl's maximum, then doubled (socket(7): the kernel
+/// keeps room for its bookkeeping).
+int linux_buffer_size(int asked, const char* sysctl_max) {
+    std::ifstream file(sysctl_max);
+    long maximum = 0;
+    if (!(file >> maximum)) return 2 * asked;
+    return 2 * static_cast<int>(std::min<long>(asked, maximum));
+}
+
+TEST(UdpSocket, ConfiguredBufferSizesAreSetOnTheSocket) {
+    SocketConfig config = bound_to(ipv4_loopback);
+    config.receive_buffer = 81920;
+    config.send_buffer = 49152;
+    UdpSocket configured(config);
+    EXPECT_EQ(socket_option(configured.fd(), SO_RCVBUF),
+              linux_buffer_size(config.receive_buffer, "/proc/sys/net/core/rmem_max"));
+    EXPECT_EQ(socket_option(configured.fd(), SO_SNDBUF),
+              linux_buffer_size(config.send_buffer, "/proc/sys/net/core/wmem_max"));
+    // Zero keeps the OS default: what a socket of our own gets.
+    const int plain = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(plain, 0);
+    UdpSocket defaults(bound_to(ipv4_loopback));
+    EXPECT_EQ(socket_option(defaults.fd(), SO_RCVBUF), socket_option(plain, SO_RCVBUF));
+    EXPECT_EQ(socket_option(defaults.fd(), SO_SNDBUF), socket_option(plain, SO_SNDBUF));
+    ::close(plain);
+    // The same through a Driver on a dual-stack socket.
+    SocketConfig dual = bound_to(ipv6_any);
+    dual.receive_buffer = 65536;
+    dual.send_buffer = 32768;
+    auto driver = open_driver(dual);
+    if (!driver) GTEST_SKIP() << "no IPv6 on this machine";
+    EXPECT_EQ(socket_option(driver->fd(), SO_RCVBUF),
+              linux_buffer_size(dual.receive_buffer, "/proc/sys/net/core/rmem_max"));
+    EXPECT_EQ(socket_option(driver->fd(), SO_SNDBUF),
+              linux_buffer_size(dual.send_buffer, "/proc/sys/net/core/wmem_max"));
 }
 
 TEST(UdpTransport, ADatagramLongerThanTheCallersBufferIsDropped) {
@@ -525,6 +647,190 @@ TEST(UdpMulticast, ArrivalOnAGroupIsFlaggedIpv6) {
     }
     ASSERT_EQ(got.size(), 1u);
     EXPECT_TRUE(got[0].multicast);
+}
+
+/// How many memberships of the IPv6 `group` the kernel holds on the interface
+/// (/proc/net/igmp6's users column; 0 when not listed); nullopt when the file
+/// cannot be read.
+std::optional<int> ipv6_group_users(unsigned interface_index, const Address& group) {
+    std::ifstream file("/proc/net/igmp6");
+    if (!file) return std::nullopt;
+    std::string hex;
+    for (const std::uint8_t b : group.bytes()) {
+        static constexpr char digits[] = "0123456789abcdef";
+        hex += digits[b >> 4];
+        hex += digits[b & 0xf];
+    }
+    unsigned index = 0;
+    std::string name;
+    std::string address;
+    int users = 0;
+    std::string rest;
+    while (file >> index >> name >> address >> users && std::getline(file, rest))
+        if (index == interface_index && address == hex) return users;
+    return 0;
+}
+
+TEST(UdpMulticast, TheSiteLocalGroupFf05FdIsJoinedAndLeftOnLo) {
+    const unsigned lo = ::if_nametoindex("lo");
+    ASSERT_NE(lo, 0u);
+    auto driver = open_driver(bound_to(ipv6_any));
+    if (!driver) GTEST_SKIP() << "no IPv6 on this machine";
+    const Address group = *Address::parse("ff05::fd");
+    const auto before = ipv6_group_users(lo, group);
+    try {
+        driver->socket().join_group(group, lo);
+    } catch (const std::system_error& e) {
+        GTEST_SKIP() << "the OS refused to join ff05::fd on lo: " << e.what();
+    }
+    const auto joined = ipv6_group_users(lo, group);
+    EXPECT_THROW(driver->socket().join_group(group, lo), std::system_error)
+        << "joining a group twice on one interface is refused (EADDRINUSE)";
+    driver->socket().leave_group(group, lo);
+    const auto left = ipv6_group_users(lo, group);
+    if (!before || !joined || !left) GTEST_SKIP() << "/proc/net/igmp6 cannot be read";
+    EXPECT_EQ(*joined, *before + 1) << "the kernel lists the membership on lo";
+    EXPECT_EQ(*left, *joined - 1) << "and drops it again after leave_group";
+    EXPECT_THROW(driver->socket().leave_group(group, lo), std::system_error)
+        << "leaving a group not joined is refused";
+}
+
+TEST(UdpMulticast, ArrivalOnTheSiteLocalGroupFf05FdIsFlagged) {
+    const unsigned lo = ::if_nametoindex("lo");
+    ASSERT_NE(lo, 0u);
+    std::unique_ptr<UdpSocket> receiver;
+    try {
+        receiver = std::make_unique<UdpSocket>(bound_to(ipv6_any));
+    } catch (const std::system_error&) {
+        GTEST_SKIP() << "no IPv6 on this machine";
+    }
+    const Address group = *Address::parse("ff05::fd");
+    try {
+        receiver->join_group(group, lo);
+    } catch (const std::system_error& e) {
+        GTEST_SKIP() << "the OS refused to join ff05::fd on lo: " << e.what();
+    }
+    UdpSocket sender(bound_to(ipv6_any));
+    sender.set_multicast_interface(lo);
+    const std::uint16_t port = receiver->local_address().port();
+    const std::byte hello[1] = {std::byte{5}};
+    sender.send(group.with_port(port), hello);
+    sender.flush();
+    // Linux refuses (ENETUNREACH) when lo lacks the MULTICAST flag, as in most sandboxes.
+    if (sender.stats().sent != 1) {
+        receiver->leave_group(group, lo);
+        GTEST_SKIP() << "joined ff05::fd on lo, but the OS refused to send to it (no MULTICAST "
+                        "flag on lo?)";
+    }
+    std::vector<ReceivedDatagram> got;
+    const Instant limit = monotonic_now() + milliseconds(3000);
+    while (got.empty() && monotonic_now() < limit) {
+        readable(receiver->fd(), 100);
+        for (const ReceivedDatagram& d : receiver->receive_batch())
+            got.push_back(d);
+    }
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_TRUE(got[0].multicast);
+    ASSERT_TRUE(got[0].destination);
+    EXPECT_EQ(*got[0].destination, group.with_port(port));
+    EXPECT_EQ(got[0].interface_index, lo);
+    receiver->leave_group(group, lo);
+}
+
+/// Membership filtering by this socket alone: Linux's default IP_MULTICAST_ALL
+/// would also deliver datagrams for groups other sockets (a test running in
+/// parallel) joined on the interface.
+void only_own_memberships(const UdpSocket& socket, AddressFamily family) {
+    const int off = 0;
+    if (family == AddressFamily::ipv4) {
+        ASSERT_EQ(::setsockopt(socket.fd(), IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof off), 0);
+        return;
+    }
+#ifdef IPV6_MULTICAST_ALL
+    ASSERT_EQ(::setsockopt(socket.fd(), IPPROTO_IPV6, IPV6_MULTICAST_ALL, &off, sizeof off), 0);
+#endif
+}
+
+/// Sends datagram `number` to the group and then `number + 1` to the
+/// receiver's unicast address (a marker: loopback keeps their order), and
+/// collects the numbers that arrived, with their multicast flag, until the
+/// marker did (at most 3 s). nullopt when the OS refused to send to the group.
+std::optional<std::vector<std::pair<int, bool>>> send_to_group_then_marker(UdpSocket& sender,
+                                                                           UdpSocket& receiver,
+                                                                           const Address& group,
+                                                                           const Address& unicast,
+                                                                           int number) {
+    const std::uint16_t port = receiver.local_address().port();
+    const std::byte to_group[1] = {static_cast<std::byte>(number)};
+    const std::byte marker[1] = {static_cast<std::byte>(number + 1)};
+    const std::uint64_t sent_before = sender.stats().sent;
+    sender.send(group.with_port(port), to_group);
+    sender.send(unicast.with_port(port), marker);
+    sender.flush();
+    if (sender.stats().sent - sent_before != 2) return std::nullopt;
+    std::vector<std::pair<int, bool>> arrived;
+    const auto marker_seen = [&] {
+        return std::any_of(arrived.begin(), arrived.end(),
+                           [&](const auto& a) { return a.first == number + 1; });
+    };
+    const Instant limit = monotonic_now() + milliseconds(3000);
+    while (!marker_seen() && monotonic_now() < limit) {
+        readable(receiver.fd(), 100);
+        for (const ReceivedDatagram& d : receiver.receive_batch())
+            if (d.bytes.size() == 1)
+                arrived.emplace_back(std::to_integer<int>(d.bytes[0]), d.multicast);
+    }
+    // Anything still queued behind the marker.
+    for (const ReceivedDatagram& d : receiver.receive_batch())
+        if (d.bytes.size() == 1)
+            arrived.emplace_back(std::to_integer<int>(d.bytes[0]), d.multicast);
+    return arrived;
+}
+
+void leave_group_stops_arrivals(const Address& any, std::string_view group_text,
+                                const Address& unicast) {
+    const Address group = *Address::parse(group_text);
+    const unsigned lo = ::if_nametoindex("lo");
+    ASSERT_NE(lo, 0u);
+    std::unique_ptr<UdpSocket> receiver;
+    std::unique_ptr<UdpSocket> sender;
+    try {
+        receiver = std::make_unique<UdpSocket>(bound_to(any));
+        sender = std::make_unique<UdpSocket>(bound_to(any));
+    } catch (const std::system_error&) {
+        GTEST_SKIP() << "the OS refused the address family";
+    }
+    only_own_memberships(*receiver, group.family());
+    const std::string name(group_text);
+    try {
+        receiver->join_group(group, lo);
+    } catch (const std::system_error& e) {
+        GTEST_SKIP() << "the OS refused to join " << name << " on lo: " << e.what();
+    }
+    sender->set_multicast_interface(lo);
+    const auto joined = send_to_group_then_marker(*sender, *receiver, group, unicast, 10);
+    if (!joined) {
+        receiver->leave_group(group, lo);
+        GTEST_SKIP() << "the OS refused to send to " << name << " on lo";
+    }
+    const std::vector<std::pair<int, bool>> expected_joined{{10, true}, {11, false}};
+    EXPECT_EQ(*joined, expected_joined) << "while joined, the group's datagram arrives";
+
+    receiver->leave_group(group, lo);
+    const auto left = send_to_group_then_marker(*sender, *receiver, group, unicast, 20);
+    ASSERT_TRUE(left) << "the datagram to the group left the sender";
+    const std::vector<std::pair<int, bool>> expected_left{{21, false}};
+    EXPECT_EQ(*left, expected_left) << "after leave_group, the group's datagram is not received";
+    EXPECT_THROW(receiver->leave_group(group, lo), std::system_error)
+        << "leaving a group twice is refused";
+}
+
+TEST(UdpMulticast, AfterLeaveGroupDatagramsToTheGroupNoLongerArriveIpv4) {
+    leave_group_stops_arrivals(ipv4_any, "224.0.1.187", ipv4_loopback);
+}
+
+TEST(UdpMulticast, AfterLeaveGroupDatagramsToTheGroupNoLongerArriveIpv6) {
+    leave_group_stops_arrivals(ipv6_any, "ff05::fd", ipv6_loopback);
 }
 
 TEST(UdpTransport, ResolvesLiteralsAndNames) {
