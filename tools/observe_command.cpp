@@ -4,21 +4,41 @@
 // or SIGINT. The client rules are coap::ObserveRequest's: stale notifications
 // dropped (§3.4), re-registration when Max-Age passes or the server stops
 // answering (§3.3.1), and leaving deregisters with a GET Observe: 1 (§3.6).
+// A notification larger than one block (RFC 7959 §3.4) is printed whole:
+// coap::WholeNotifications fetches its further blocks with GETs that repeat
+// the registration's options; one whose blocks cannot be fetched is skipped
+// with a diagnostic and the observation goes on.
 #include "client_session.hpp"
 #include "exit_codes.hpp"
 #include "pretty_print.hpp"
 
 #include <coap/content_format.hpp>
+#include <coap/whole_notifications.hpp>
+
+#include <cstddef>
+#include <cstdint>
 
 namespace cobalt_cli {
 namespace {
 
+/// The largest notification reassembled: the largest file `cobalt serve` takes.
+constexpr std::size_t max_notification = std::size_t{16} << 20;
+
 template <class D>
 coap::Task<int> observe(coap::RemoteEndpoint remote, D descriptor, const ClientOptions& options,
                         std::ostream& out, std::ostream& err) {
-    auto stream = remote.send_as_stream(std::move(descriptor));
+    coap::WholeNotifications whole(remote, std::move(descriptor),
+                                   coap::WholeNotificationConfig{.max_body = max_notification});
     std::uint64_t seen = 0;
-    while (auto item = co_await stream.next()) {
+    std::size_t skipped = 0;
+    const auto report_skipped = [&] {
+        if (whole.fetch_failures() == skipped) return;
+        err << "cobalt: observe " << options.uri << ": skipped " << whole.fetch_failures() - skipped
+            << " notification(s) whose further blocks could not be fetched\n";
+        skipped = whole.fetch_failures();
+    };
+    while (auto item = co_await whole.next()) {
+        report_skipped();
         if (!*item) {
             err << "cobalt: observe " << options.uri << ": " << item->error() << "\n";
             co_return exit_code_for(item->error());
@@ -37,6 +57,7 @@ coap::Task<int> observe(coap::RemoteEndpoint remote, D descriptor, const ClientO
         out.flush();
         if (options.count && ++seen >= *options.count) co_return exit_code::ok;
     }
+    report_skipped();
     err << "cobalt: the server ended the observation\n";
     co_return exit_code::ok;
 }

@@ -1,6 +1,8 @@
-// whole_notifications.cpp — WholeNotifications: fetching the further blocks of
-// a notification (RFC 7959 §3.4), checking their ETag against the first block,
-// restarting on a change and giving way to a newer notification.
+// whole_notifications.cpp — WholeNotifications' descriptor-independent part:
+// keeping the registration request, writing the block GETs with its options,
+// fetching the further blocks of a notification (RFC 7959 §3.4), checking
+// their ETag against the first block, restarting on a change and giving way
+// to a newer notification.
 #include "coap/whole_notifications.hpp"
 
 #include <algorithm>
@@ -18,26 +20,38 @@ std::vector<std::byte> etag_bytes(const MessageView& message) {
 
 }  // namespace
 
-Task<std::optional<WholeNotifications::Item>> WholeNotifications::next() {
-    for (;;) {
-        std::optional<Item> item = co_await stream_.next();
-        if (!item || !item->ok()) co_return item;
-        const auto block = (*item)->view().block2();
-        if (!block || !block->more() || block->num() != 0) co_return item;
-        std::optional<Item> whole = co_await fetch_rest(std::move(**item));
-        if (whole) co_return whole;
-        // Superseded or skipped: the stream's next item (a newer notification,
-        // or the next one to come) is read afresh.
-    }
+void NotificationBlockFetch::write_options(MessageWriter& writer) const noexcept {
+    // In the captured (ascending) order, the writer's fast path; Block2 is
+    // inserted in place when a higher option (Proxy-Uri, a custom one) came first.
+    for (const OptionView& option : registration_->options())
+        if (repeated_in_block_fetch(option.number)) writer.option(option.number, option.value);
+    writer.option_uint(OptionNumber::block2, block_.to_uint());
 }
 
-std::optional<WholeNotifications::Item> WholeNotifications::skipped(const Error& error) {
+void WholeNotificationsBase::capture(PendingSend& registration) {
+    std::vector<std::byte> scratch(
+        remote_.driver().endpoint().config().capacities.max_message_size);
+    MessageWriter writer(scratch, MessageType::confirmable, codes::get, 0);
+    registration.write_request(writer);
+    // A write that failed keeps what came before it (whole options only).
+    const auto parsed = MessageView::parse(writer.written());
+    if (parsed) registration_ = OwnedMessage(*parsed);
+}
+
+bool WholeNotificationsBase::has_more_blocks(const Item& item) noexcept {
+    if (!item.ok()) return false;
+    const auto block = item->view().block2();
+    return block && block->more() && block->num() == 0;
+}
+
+std::optional<WholeNotificationsBase::Item> WholeNotificationsBase::skipped(const Error& error) {
     ++fetch_failures_;
     if (!config_.report_fetch_failures) return std::nullopt;
     return Item{Err{error}};
 }
 
-Task<std::optional<WholeNotifications::Item>> WholeNotifications::fetch_rest(OwnedMessage first) {
+Task<std::optional<WholeNotificationsBase::Item>> WholeNotificationsBase::fetch_rest(
+    OwnedMessage first) {
     OwnedMessage head = std::move(first);
     std::vector<std::byte> etag = etag_bytes(head.view());
     std::vector<std::byte> body(head.view().payload().begin(), head.view().payload().end());
@@ -45,7 +59,7 @@ Task<std::optional<WholeNotifications::Item>> WholeNotifications::fetch_rest(Own
     std::uint8_t restarts = 0;
     for (;;) {
         // §3.4: a newer notification makes this one stale: never deliver it.
-        if (stream_.buffered() > 0) {
+        if (newer_waiting()) {
             ++superseded_;
             co_return std::nullopt;
         }
@@ -53,8 +67,8 @@ Task<std::optional<WholeNotifications::Item>> WholeNotifications::fetch_rest(Own
         const auto request =
             BlockValue::make(static_cast<std::uint32_t>(body.size() / size), false, szx);
         if (!request) co_return skipped(Error::of(ErrorKind::parse_error));
-        auto response = co_await remote_.send(NotificationBlockFetch(*request));
-        if (stream_.buffered() > 0) {
+        auto response = co_await fetch(*request);
+        if (newer_waiting()) {
             ++superseded_;
             co_return std::nullopt;
         }
@@ -79,9 +93,8 @@ Task<std::optional<WholeNotifications::Item>> WholeNotifications::fetch_rest(Own
             }
             etag.clear();
             body.clear();
-            auto restart =
-                co_await remote_.send(NotificationBlockFetch(*BlockValue::make(0, false, szx)));
-            if (stream_.buffered() > 0) {
+            auto restart = co_await fetch(*BlockValue::make(0, false, szx));
+            if (newer_waiting()) {
                 ++superseded_;
                 co_return std::nullopt;
             }

@@ -1,6 +1,7 @@
 // serve_test.cpp — `cobalt serve`'s Server on the simulated network: the
 // directory is never left (.., encoded slashes, symlinks), the root and
-// directories, the demo resources, and serve's flags.
+// directories, the demo resources, serve's flags, and `cobalt observe` of a
+// file larger than one block printed whole (RFC 7959 §3.4).
 #include "cli_world.hpp"
 #include "exit_codes.hpp"
 #include "serve_resources.hpp"
@@ -11,7 +12,11 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace {
 
@@ -135,6 +140,82 @@ TEST(Serve, PutToEchoAndWrongMethods) {
     const auto get = world.run({"get", CliWorld::base() + "/echo"});
     EXPECT_EQ(get.exit_code, exit_code::client_error);
     EXPECT_NE(get.err.find("4.05"), std::string::npos);
+}
+
+/// `lines` numbered lines starting with `word`: a body in which a block of
+/// another version or out of place shows.
+std::string numbered_lines(std::string_view word, int lines) {
+    std::string body;
+    for (int i = 0; i < lines; ++i)
+        body.append(word).append(" ").append(std::to_string(1000 + i)).append("\n");
+    return body;
+}
+
+/// The messages a -v trace shows as sent, one string each.
+std::vector<std::string> sent_messages(const std::string& trace) {
+    std::vector<std::string> messages;
+    std::size_t at = trace.find("-- sent");
+    while (at != std::string::npos) {
+        const std::size_t end = trace.find("-- ", at + 3);
+        messages.push_back(trace.substr(at, end == std::string::npos ? end : end - at));
+        at = trace.find("-- sent", at + 3);
+    }
+    return messages;
+}
+
+/// PUT of `body` (in Block1 blocks) to `remote`: true on success.
+coap::Task<bool> upload(coap::RemoteEndpoint remote, const std::string& body) {
+    const auto result = co_await remote.send(coap::Request::put().payload(body).block1());
+    co_return result.ok();
+}
+
+TEST(Serve, ObservingALargeFilePrintsEachNotificationWhole) {
+    CliWorld world;
+    // Bodies of several 1024-byte blocks: each notification is its first block
+    // (Observe, Block2 M=1) and cobalt observe fetches the rest.
+    const std::string first = numbered_lines("first", 400);    // 4,400 bytes
+    const std::string second = numbered_lines("second", 300);  // 3,600 bytes
+    write_file(world.dir.path() / "big.txt", first);
+    // 1.5 s after the registration another client PUTs a new large version:
+    // the file's observers are notified at once.
+    const auto node = world.net.add_port(
+        coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 40001));
+    coap::Driver writer(world.net.port(node), coap::EndpointConfig{.seed = 91});
+    const auto writer_remote = writer.remote_endpoint(CliWorld::base() + "/big.txt").value();
+    std::optional<coap::Task<bool>> put;
+    world.server_driver.schedule(world.net.now() + coap::milliseconds(1500), [&] {
+        put.emplace(upload(writer_remote, second));
+        put->start();
+    });
+    const auto result = world.run({"observe", "-v", "--accept", "0", "--count", "2", "--duration",
+                                   "20", CliWorld::base() + "/big.txt?v=1"});
+    EXPECT_EQ(result.exit_code, exit_code::ok) << result.err;
+    EXPECT_EQ(result.out, first + "\n" + second + "\n");
+    ASSERT_TRUE(put && put->done());
+    EXPECT_TRUE(put->result());
+    // Both values came from notifications (Observe), reassembled.
+    std::size_t notes = 0;
+    for (auto at = result.err.find("2.05 Content (observe"); at != std::string::npos;
+         at = result.err.find("2.05 Content (observe", at + 1))
+        ++notes;
+    EXPECT_EQ(notes, 2u) << result.err;
+    EXPECT_EQ(result.err.find("skipped"), std::string::npos) << result.err;
+    // On the wire (-v): the rest of each came from GETs with Block2 NUM=1.. that
+    // repeat the registration's Uri-Query and Accept, without Observe.
+    std::size_t block_gets = 0;
+    for (const std::string& message : sent_messages(result.err)) {
+        if (message.find(" GET ") == std::string::npos) continue;
+        if (message.find("Block2: ") == std::string::npos) {
+            EXPECT_NE(message.find("Observe: "), std::string::npos) << message;
+            continue;
+        }
+        ++block_gets;
+        EXPECT_EQ(message.find("Observe: "), std::string::npos) << message;
+        EXPECT_NE(message.find("Uri-Path: \"big.txt\""), std::string::npos) << message;
+        EXPECT_NE(message.find("Uri-Query: \"v=1\""), std::string::npos) << message;
+        EXPECT_NE(message.find("Accept: 0"), std::string::npos) << message;
+    }
+    EXPECT_EQ(block_gets, 4u + 3u) << result.err;
 }
 
 TEST(Serve, DemoOnlyWithoutADirectory) {

@@ -1,8 +1,10 @@
 // blockwise_observe_test.cpp — Observe with Block2 (RFC 7959 §2.4, §3.4) on
 // the simulated network: the server sends the first block of a large
 // notification (Observe, Block2 NUM=0 M=1, ETag, Size2) and serves the rest to
-// plain GETs; WholeNotifications fetches the rest under fresh tokens, restarts
-// on an ETag change, gives way to a newer notification and survives loss.
+// plain GETs; WholeNotifications fetches the rest under fresh tokens with the
+// registration's options (Accept, Uri-Query, custom ones; not Observe or
+// ETag), restarts on an ETag change, gives way to a newer notification and
+// survives loss.
 #include "observe_fixture.hpp"
 
 #include "coap/block_body.hpp"
@@ -10,7 +12,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <functional>
+#include <type_traits>
 
 namespace coap {
 namespace {
@@ -62,7 +66,8 @@ struct BigObserved {
 };
 
 /// Reads whole notifications into `out` ("end" at the end).
-Task<void> collect_whole(WholeNotifications* whole, std::vector<std::string>* out) {
+template <class D>
+Task<void> collect_whole(WholeNotifications<D>* whole, std::vector<std::string>* out) {
     while (auto item = co_await whole->next()) {
         if (item->ok())
             out->emplace_back((*item)->payload_text());
@@ -176,6 +181,76 @@ TEST(Rfc7959_3_4, TokenOfTheObservationIsKeptAcrossBlockFetches) {
     for (const auto& n : o.notifications())  // the observation keeps its token
         EXPECT_EQ(test::token_of(n.message), token);
     EXPECT_EQ(o.tree.observer_count(), 1u);
+}
+
+/// The values of every `number` option of `message`, as text.
+std::vector<std::string> option_texts(const OwnedMessage& message, OptionNumber number) {
+    std::vector<std::string> texts;
+    for (const OptionView& option : message.view().options(number))
+        texts.emplace_back(option.as_string());
+    return texts;
+}
+
+constexpr auto custom_option = static_cast<OptionNumber>(2050);  // elective, unregistered
+
+TEST(Rfc7959_3_4, BlockFetchesCarryTheRegistrationsOptionsButObserveAndEtag) {
+    BigObserved o;
+    const std::array<std::byte, 2> etag{std::byte{0xde}, std::byte{0xad}};
+    // The observation is a descriptor wrapped by combinators: its type is deduced.
+    WholeNotifications whole(o.pair.remote("coap://10.0.0.2/big?from=uri"),
+                             Request::observe()
+                                 .accept(content_formats::text_plain)
+                                 .add_option(OptionNumber::uri_query, "from=option")
+                                 .add_option(custom_option, "kept")
+                                 .add_option(OptionNumber::etag, gsl::span<const std::byte>(etag)));
+    std::vector<std::string> seen;
+    auto task = collect_whole(&whole, &seen);
+    task.start();
+    o.change_at(seconds(2), 1);
+    o.pair.net.run_for(seconds(5));
+    EXPECT_EQ(seen, (std::vector<std::string>{state_body(0), state_body(1)}));
+    const auto gets = o.client_gets();
+    ASSERT_EQ(gets.size(), 1u + 2u * 3u);
+    EXPECT_EQ(gets[0].message.view().observe(), 0u);
+    const std::vector<std::string> queries{"from=uri", "from=option"};
+    for (std::size_t i = 1; i < gets.size(); ++i) {
+        const OwnedMessage& get = gets[i].message;
+        // On the wire: the registration's URI, Accept, Uri-Query and custom
+        // option; Block2 per block; no Observe, no ETag.
+        EXPECT_FALSE(get.view().observe().has_value());
+        EXPECT_EQ(get.view().uint_option(OptionNumber::accept), content_formats::text_plain);
+        EXPECT_EQ(option_texts(get, OptionNumber::uri_path), (std::vector<std::string>{"big"}));
+        EXPECT_EQ(option_texts(get, OptionNumber::uri_query), queries);
+        EXPECT_EQ(option_texts(get, custom_option), (std::vector<std::string>{"kept"}));
+        EXPECT_FALSE(get.view().has_option(OptionNumber::etag));
+        const auto block = get.view().block2();
+        ASSERT_TRUE(block.has_value());
+        EXPECT_EQ(block->num(), (i - 1) % 3 + 1);
+        EXPECT_FALSE(test::token_of(get).empty());
+        EXPECT_NE(test::token_of(get), test::token_of(gets[0].message));
+    }
+    EXPECT_EQ(whole.fetch_failures(), 0u);
+    EXPECT_EQ(o.tree.observer_count(), 1u);
+}
+
+TEST(Rfc7959_3_4, OptionsAboutOneMessageAreNotRepeated) {
+    static_assert(!repeated_in_block_fetch(OptionNumber::observe));
+    static_assert(!repeated_in_block_fetch(OptionNumber::block2));
+    static_assert(!repeated_in_block_fetch(OptionNumber::etag));
+    static_assert(!repeated_in_block_fetch(OptionNumber::size2));
+    static_assert(!repeated_in_block_fetch(OptionNumber::no_response));
+    static_assert(repeated_in_block_fetch(OptionNumber::uri_path));
+    static_assert(repeated_in_block_fetch(OptionNumber::uri_query));
+    static_assert(repeated_in_block_fetch(OptionNumber::accept));
+    static_assert(repeated_in_block_fetch(OptionNumber::proxy_uri));
+    static_assert(repeated_in_block_fetch(custom_option));
+    // Without combinators the observation is a plain ObserveRequest, as before.
+    BigObserved o;
+    WholeNotifications whole(o.pair.remote("coap://10.0.0.2/big"));
+    static_assert(std::is_same_v<decltype(whole), WholeNotifications<ObserveRequest>>);
+    EXPECT_EQ(test::observe_of(OwnedMessage(whole.registration())), 0);
+    EXPECT_EQ(option_texts(OwnedMessage(whole.registration()), OptionNumber::uri_path),
+              (std::vector<std::string>{"big"}));
 }
 
 TEST(Rfc7959_3_4, LossyLinkDeliversOnlyWholeNotificationsAndTheLatestState) {
