@@ -171,18 +171,19 @@ void add_file_resources(coap::ResourceTree& tree, coap::Driver& driver, const fs
     // 64 MiB of recently served files: a block-wise GET reads its file once.
     auto cache = std::make_shared<FileCache>(std::size_t{64} << 20);
     coap::Resource& files = tree.add("/*").observable();
-    // Each observer is notified with its own file's state (the handler runs per
-    // registration), so observers of other files get their unchanged state again.
-    auto watch = std::make_shared<FileWatch>(driver, files);
+    // A change notifies the observers of that file only (Resource::notify_if).
+    auto watch = std::make_shared<FileWatch>(driver, files, root);
     files
         .get([root, cache, watch](coap::RequestContext& ctx) {
             get_file(ctx, root, *cache, *watch);
         })
         .put([root, cache, watch](coap::RequestContext& ctx) {
-            if (put_file(ctx, root, *cache)) watch->changed_here();
+            if (!put_file(ctx, root, *cache)) return;
+            if (const auto path = path_under(root, ctx.path())) watch->changed_here(*path);
         })
         .delete_([root, cache, watch](coap::RequestContext& ctx) {
-            if (delete_file(ctx, root, *cache)) watch->changed_here();
+            if (!delete_file(ctx, root, *cache)) return;
+            if (const auto path = path_under(root, ctx.path())) watch->changed_here(*path);
         });
 }
 

@@ -1,13 +1,21 @@
-// file_watch.cpp — FileWatch: the once-a-second check and the notifications.
+// file_watch.cpp — FileWatch: the once-a-second check and the notifications,
+// each to the observers of the file that changed.
 #include "file_watch.hpp"
 
+#include "serve_resources.hpp"
+
+#include <coap/message.hpp>
+
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace cobalt_cli {
 namespace fs = std::filesystem;
 
-FileWatch::FileWatch(coap::Driver& driver, coap::Resource& files, std::size_t max_paths)
-    : driver_(driver), files_(files), max_paths_(max_paths) {}
+FileWatch::FileWatch(coap::Driver& driver, coap::Resource& files, fs::path root,
+                     std::size_t max_paths)
+    : driver_(driver), files_(files), max_paths_(max_paths), root_(std::move(root)) {}
 
 FileWatch::~FileWatch() {
     if (tick_) driver_.cancel_timer(*tick_);
@@ -31,15 +39,34 @@ void FileWatch::watch(const fs::path& path) {
     arm();
 }
 
-void FileWatch::changed_here() {
+void FileWatch::changed_here(const fs::path& path) {
+    changed_.insert(path);
+    if (const auto seen = seen_.find(path); seen != seen_.end()) seen->second = state_of(path);
     if (pending_notify_) return;
     // Not from inside the handler: the answer to the PUT or DELETE goes first.
     pending_notify_ = driver_.schedule(driver_.now(), [this] {
         pending_notify_.reset();
-        for (auto& [path, state] : seen_)
-            state = state_of(path);
-        files_.notify();
+        for (const auto& changed : changed_)
+            if (const auto seen = seen_.find(changed); seen != seen_.end())
+                seen->second = state_of(changed);
+        notify_changed();
     });
+}
+
+void FileWatch::notify_changed() {
+    if (changed_.empty()) return;
+    // Each registration names its file by its Uri-Path: only the observers of a
+    // changed file get its new state (4.04 for a file that is gone, which ends
+    // their observation).
+    std::vector<std::string_view> segments;
+    (void)files_.notify_if([&](const coap::MessageView& registration) {
+        segments.clear();
+        for (const auto& option : registration.options(coap::OptionNumber::uri_path))
+            segments.push_back(option.as_string());
+        const auto path = path_under(root_, segments);
+        return path && changed_.count(*path) != 0;
+    });
+    changed_.clear();
 }
 
 void FileWatch::arm() {
@@ -52,16 +79,13 @@ void FileWatch::tick() {
         seen_.clear();  // nobody observes: no timer, nothing remembered
         return;
     }
-    bool changed = false;
     for (auto& [path, state] : seen_) {
         const State now = state_of(path);
         if (now == state) continue;
         state = now;
-        changed = true;
+        changed_.insert(path);
     }
-    // Every observer gets its own file's state again; observers of a file that
-    // is gone get 4.04, which ends their observation.
-    if (changed) files_.notify();
+    notify_changed();
     arm();
 }
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace cobalt_cli {
 
@@ -19,7 +20,8 @@ class FileWatch {
   public:
     /// `files` is the observable resource serving the files; both it and
     /// `driver` must outlive the watch.
-    FileWatch(coap::Driver& driver, coap::Resource& files, std::size_t max_paths = 1024);
+    FileWatch(coap::Driver& driver, coap::Resource& files, std::filesystem::path root,
+              std::size_t max_paths = 1024);
     ~FileWatch();
     FileWatch(const FileWatch&) = delete;
     FileWatch& operator=(const FileWatch&) = delete;
@@ -27,8 +29,9 @@ class FileWatch {
     /// A client registered to observe `path`: check it from now on (up to
     /// max_paths at once; beyond that, only changes through the server notify).
     void watch(const std::filesystem::path& path);
-    /// A file changed through the server: notify once the answer has gone out.
-    void changed_here();
+    /// The file at `path` changed through the server: notify its observers once
+    /// the answer has gone out.
+    void changed_here(const std::filesystem::path& path);
 
     std::size_t watched() const noexcept { return seen_.size(); }
 
@@ -42,11 +45,15 @@ class FileWatch {
     static State state_of(const std::filesystem::path& path);
     void tick();
     void arm();
+    /// Notifies the observers of the files in changed_ (only them), then forgets them.
+    void notify_changed();
 
     coap::Driver& driver_;
     coap::Resource& files_;
     std::size_t max_paths_;
+    std::filesystem::path root_;
     std::map<std::filesystem::path, State> seen_;
+    std::set<std::filesystem::path> changed_;
     std::optional<coap::Driver::TimerId> tick_;
     std::optional<coap::Driver::TimerId> pending_notify_;
 };

@@ -1,7 +1,8 @@
 // serve_test.cpp — `cobalt serve`'s Server on the simulated network: the
 // directory is never left (.., encoded slashes, symlinks), the root and
-// directories, the demo resources, serve's flags, and `cobalt observe` of a
-// file larger than one block printed whole (RFC 7959 §3.4).
+// directories, the demo resources, serve's flags, a changed file notifying its
+// own observers only, and `cobalt observe` of a file larger than one block
+// printed whole (RFC 7959 §3.4).
 #include "cli_world.hpp"
 #include "exit_codes.hpp"
 #include "serve_resources.hpp"
@@ -216,6 +217,41 @@ TEST(Serve, ObservingALargeFilePrintsEachNotificationWhole) {
         EXPECT_NE(message.find("Accept: 0"), std::string::npos) << message;
     }
     EXPECT_EQ(block_gets, 4u + 3u) << result.err;
+}
+
+/// Observes `remote` and keeps every value's payload in `out`.
+coap::Task<void> observe_into(coap::RemoteEndpoint remote, std::vector<std::string>* out) {
+    auto stream = remote.send_as_stream(coap::Request::observe());
+    while (auto item = co_await stream.next())
+        if (item->ok()) out->emplace_back((*item)->payload_text());
+}
+
+TEST(Serve, AChangedFileNotifiesItsOwnObserversOnly) {
+    CliWorld world;
+    write_file(world.dir.path() / "a.txt", "a1");
+    write_file(world.dir.path() / "b.txt", "b1");
+    const auto node = world.net.add_port(
+        coap::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 40002));
+    coap::Driver client(world.net.port(node), coap::EndpointConfig{.seed = 93});
+    std::vector<std::string> a;
+    std::vector<std::string> b;
+    auto watch_a = observe_into(client.remote_endpoint(CliWorld::base() + "/a.txt").value(), &a);
+    auto watch_b = observe_into(client.remote_endpoint(CliWorld::base() + "/b.txt").value(), &b);
+    watch_a.start();
+    watch_b.start();
+    client.run_until([&] { return a.size() == 1 && b.size() == 1; },
+                     world.net.now() + coap::seconds(5));
+    ASSERT_EQ(a, (std::vector<std::string>{"a1"}));
+    ASSERT_EQ(b, (std::vector<std::string>{"b1"}));
+    // Through the server (PUT), then behind its back (on disk): a.txt only.
+    auto put = upload(client.remote_endpoint(CliWorld::base() + "/a.txt").value(), "a2");
+    put.start();
+    client.run_until([&] { return put.done(); }, world.net.now() + coap::seconds(5));
+    world.server_driver.schedule(world.net.now() + coap::milliseconds(100),
+                                 [&] { write_file(world.dir.path() / "a.txt", "a3, longer"); });
+    client.run_until([] { return false; }, world.net.now() + coap::seconds(4));
+    EXPECT_EQ(a, (std::vector<std::string>{"a1", "a2", "a3, longer"}));
+    EXPECT_EQ(b, (std::vector<std::string>{"b1"})) << "b.txt did not change";
 }
 
 TEST(Serve, DemoOnlyWithoutADirectory) {

@@ -34,7 +34,8 @@ struct ObserveFixture : ServerFixture {
 
     /// GET /path with Observe `value`, the exchange held and listening afterwards.
     RequestId observe(std::string_view path = "/time", std::uint32_t value = 0,
-                      sim::NodeId from = sim::NodeId{}) {
+                      sim::NodeId from = sim::NodeId{},
+                      std::optional<std::uint8_t> no_response = std::nullopt) {
         RequestOptions options;
         options.hold = true;
         const sim::NodeId node = from == sim::NodeId{} ? client : from;
@@ -42,6 +43,7 @@ struct ObserveFixture : ServerFixture {
             return e.send_request(now, server_address(), options, [&](MessageWriter& w) {
                 write_path(w, path);
                 w.option_uint(OptionNumber::observe, value);
+                if (no_response) w.option_uint(OptionNumber::no_response, *no_response);
             });
         });
         EXPECT_TRUE(id.ok());
@@ -275,6 +277,24 @@ TEST(Rfc7641_3_2, AnErrorStateEndsTheObservation) {
     ASSERT_EQ(got.size(), 2u);
     EXPECT_EQ(got[1].code(), codes::not_found);
     EXPECT_FALSE(got[1].view().observe().has_value());
+    EXPECT_EQ(f.tree.observer_count(), 0u);
+}
+
+TEST(Rfc7967_Rfc7641_4_2, NotificationsOfAClassTheClientDoesNotWantAreNotSent) {
+    ObserveFixture f;
+    // Not interested in 4.xx or 5.xx (RFC 7967: bits 8 and 16).
+    const auto id = f.observe("/time", 0, sim::NodeId{}, std::uint8_t{8 | 16});
+    f.change(1);
+    ASSERT_EQ(f.received(id).size(), 2u) << "2.xx notifications still go";
+    f.state_code = codes::not_found;
+    f.change(2);
+    EXPECT_EQ(f.received(id).size(), 2u) << "the final 4.04 is not sent";
+    EXPECT_EQ(f.tree.observer_count(), 0u) << "yet it ends the observation";
+    f.state_code = codes::content;
+    const auto again = f.observe("/time", 0, sim::NodeId{}, std::uint8_t{8 | 16});
+    EXPECT_EQ(f.tree.find("/time")->end_observation(codes::service_unavailable), 0u);
+    f.run_for(seconds(1));
+    EXPECT_EQ(f.received(again).size(), 1u);
     EXPECT_EQ(f.tree.observer_count(), 0u);
 }
 

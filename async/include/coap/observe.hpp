@@ -10,6 +10,8 @@
 #include "coap/answer.hpp"
 #include "coap/code.hpp"
 #include "coap/endpoint_event.hpp"
+#include "coap/function_ref.hpp"
+#include "coap/message.hpp"
 #include "coap/time.hpp"
 
 #include <gsl/span>
@@ -71,6 +73,9 @@ struct ObservableState {
     struct Request {
         std::vector<std::byte> bytes;  ///< the request as received (CON, token kept)
         std::uint32_t users = 0;
+        /// Its No-Response option (RFC 7967): notifications of a class the
+        /// client is not interested in are not sent (a final one still ends).
+        std::uint8_t no_response = 0;
     };
     /// Its observers, as indexes into the hub's pool (order is not kept).
     std::vector<std::uint32_t> members;
@@ -92,7 +97,8 @@ class ObserveHub {
     std::vector<Resource*> observables;
 
     /// A GET/FETCH with Observe 0 on `resource`: replaces an older registration of
-    /// the same client (same peer on this resource, or same peer and token on any),
+    /// the same client (same peer and token on any resource, or same peer with the
+    /// same request, URI and options, under a new token),
     /// then registers if the limits allow. True when registered.
     bool add(Resource& resource, const RequestContext& context);
     /// Deregistration (Observe 1) or a registration that ended badly: removes the
@@ -102,7 +108,10 @@ class ObserveHub {
     /// observer; returns the notifications sent. Allocates nothing once its
     /// buffers have grown (unless the GET handler does). A notify() from inside
     /// that rendering does nothing and returns 0.
-    std::size_t notify(Resource& resource);
+    /// With `which`: only the registration requests it accepts are rendered and
+    /// only their observers notified.
+    std::size_t notify(Resource& resource,
+                       const FunctionRef<bool(const MessageView&)>* which = nullptr);
     /// A final notification (`code`, no Observe) to every observer, who are removed.
     std::size_t end(Resource& resource, Code code, std::string_view diagnostic);
     /// notification_acknowledged / notification_failed from the Driver.
@@ -120,7 +129,8 @@ class ObserveHub {
     bool send(ObservableState& state, Observer& observer, const ResponseCapture& capture);
     /// Runs the GET handler of `resource` for registration request `request`
     /// into `capture`.
-    void render(Resource& resource, std::size_t request, ResponseCapture& capture);
+    void render(Resource& resource, std::size_t request, ResponseCapture& capture,
+                const FunctionRef<bool(const MessageView&)>* which);
 
     std::vector<Observer> pool_;
     std::vector<std::uint32_t> free_;

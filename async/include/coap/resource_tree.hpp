@@ -95,6 +95,11 @@ class Resource {
     /// observer. A handler that defers or answers nothing skips that request's
     /// observers. Returns the notifications sent (0 when not served yet).
     std::size_t notify();
+    /// notify() for some observers only: those whose registration request
+    /// `which` accepts (a resource that serves many representations, such as a
+    /// wildcard route serving files, notifies the observers of the one that
+    /// changed). The others get nothing; the sequence number still advances.
+    std::size_t notify_if(FunctionRef<bool(const MessageView& registration)> which);
     /// Ends every observation with a final notification `code` (no Observe) whose
     /// payload is `diagnostic`; returns the notifications sent.
     std::size_t end_observation(Code code = codes::service_unavailable,

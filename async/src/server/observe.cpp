@@ -30,6 +30,13 @@ gsl::span<const std::byte> tail_of(gsl::span<const std::byte> request) {
     return request.subspan(4 + token_length);
 }
 
+/// Two requests that ask for the same thing: the same options and payload.
+bool same_tail(gsl::span<const std::byte> a, gsl::span<const std::byte> b) {
+    const auto x = tail_of(a);
+    const auto y = tail_of(b);
+    return std::equal(x.begin(), x.end(), y.begin(), y.end());
+}
+
 }  // namespace
 
 // ---- Resource ----
@@ -46,6 +53,11 @@ std::size_t Resource::notify() {
     return hub_->notify(*this);
 }
 
+std::size_t Resource::notify_if(FunctionRef<bool(const MessageView& registration)> which) {
+    if (!observe_ || hub_ == nullptr) return 0;
+    return hub_->notify(*this, &which);
+}
+
 std::size_t Resource::end_observation(Code code, std::string_view diagnostic) {
     if (!observe_ || hub_ == nullptr) return 0;
     return hub_->end(*this, code, diagnostic);
@@ -56,20 +68,24 @@ std::size_t Resource::end_observation(Code code, std::string_view diagnostic) {
 bool ObserveHub::add(Resource& resource, const RequestContext& context) {
     ObservableState& state = *resource.observe_state();
     const gsl::span<const std::byte> token = context.message().token();
+    const gsl::span<const std::byte> bytes = context.message().bytes();
     // §4.1: the same client registering again replaces its older registration:
-    // same peer on this resource, or the same peer and token anywhere.
+    // the same peer and token anywhere, or the same peer with the same request
+    // (URI and options) under a new token. A resource serving many targets (a
+    // wildcard route) keeps one registration per target and peer.
     if (const auto head = by_peer_.find(context.peer()); head != by_peer_.end()) {
         for (std::uint32_t i = head->second; i != none;) {
             const Observer& o = pool_[i];
             const std::uint32_t next = o.next_of_peer;
-            if (o.state == &state || same_token(o, token)) erase(i);
+            if (same_token(o, token) ||
+                (o.state == &state && same_tail(state.requests[o.request].bytes, bytes)))
+                erase(i);
             i = next;
         }
     }
     if (total >= config.max_observers || state.members.size() >= config.max_observers_per_resource)
         return false;
 
-    const gsl::span<const std::byte> bytes = context.message().bytes();
     std::size_t request = state.requests.size();
     for (std::size_t i = 0; i < state.requests.size(); ++i) {
         const auto& r = state.requests[i];
@@ -77,9 +93,7 @@ bool ObserveHub::add(Resource& resource, const RequestContext& context) {
             if (request == state.requests.size()) request = i;  // a free entry
             continue;
         }
-        const auto a = tail_of(r.bytes);
-        const auto b = tail_of(bytes);
-        if (std::equal(a.begin(), a.end(), b.begin(), b.end())) {
+        if (same_tail(r.bytes, bytes)) {
             request = i;
             break;
         }
@@ -91,7 +105,10 @@ bool ObserveHub::add(Resource& resource, const RequestContext& context) {
         state.requests.emplace_back();
     }
     auto& kept = state.requests[request];
-    if (kept.users == 0) kept.bytes.assign(bytes.begin(), bytes.end());
+    if (kept.users == 0) {
+        kept.bytes.assign(bytes.begin(), bytes.end());
+        kept.no_response = context.message().no_response().value_or(0);
+    }
     ++kept.users;
 
     std::uint32_t index = 0;
@@ -173,13 +190,14 @@ void ObserveHub::forget(Resource& resource) {
     std::erase(observables, &resource);
 }
 
-void ObserveHub::render(Resource& resource, std::size_t request, ResponseCapture& capture) {
+void ObserveHub::render(Resource& resource, std::size_t request, ResponseCapture& capture,
+                        const FunctionRef<bool(const MessageView&)>* which) {
     ObservableState& state = *resource.observe_state();
     // A copy: the handler may register or deregister and so move the kept requests.
     request_copy_.assign(state.requests[request].bytes.begin(),
                          state.requests[request].bytes.end());
     const auto view = MessageView::parse(request_copy_);
-    if (!view) return;
+    if (!view || (which != nullptr && !(*which)(*view))) return;
     const RequestHandler* handler = resource.handler_for(view->code());
     if (handler == nullptr) return;
     std::uint32_t first = none;
@@ -201,7 +219,8 @@ void ObserveHub::render(Resource& resource, std::size_t request, ResponseCapture
     }
 }
 
-std::size_t ObserveHub::notify(Resource& resource) {
+std::size_t ObserveHub::notify(Resource& resource,
+                               const FunctionRef<bool(const MessageView&)>* which) {
     ObservableState& state = *resource.observe_state();
     if (driver == nullptr || state.members.empty() || rendering_) return 0;
     state.sequence = (state.sequence + 1) & sequence_mask;
@@ -211,7 +230,7 @@ std::size_t ObserveHub::notify(Resource& resource) {
     rendering_ = true;
     for (std::size_t r = 0; r < requests; ++r) {
         renders_[r].answered = false;
-        if (state.requests[r].users > 0) render(resource, r, renders_[r]);
+        if (state.requests[r].users > 0) render(resource, r, renders_[r], which);
     }
     rendering_ = false;
     // One pass over the observers (backwards: a final state removes them).
@@ -220,8 +239,14 @@ std::size_t ObserveHub::notify(Resource& resource) {
         const std::uint32_t index = state.members[i];
         Observer& observer = pool_[index];
         if (observer.request >= requests || !renders_[observer.request].answered) continue;
+        const ResponseCapture& capture = renders_[observer.request];
+        if (no_response_suppresses(state.requests[observer.request].no_response, capture.code)) {
+            // RFC 7967: not sent; a state that ends the observation still ends it.
+            if (!capture.code.is_success()) erase(index);
+            continue;
+        }
         ++sent;
-        if (!send(state, observer, renders_[observer.request])) erase(index);
+        if (!send(state, observer, capture)) erase(index);
     }
     return sent;
 }
@@ -280,8 +305,11 @@ std::size_t ObserveHub::end(Resource& resource, Code code, std::string_view diag
     std::size_t sent = 0;
     while (!state.members.empty()) {
         const std::uint32_t index = state.members.back();
-        (void)send(state, pool_[index], capture);
-        ++sent;
+        const Observer& observer = pool_[index];
+        if (!no_response_suppresses(state.requests[observer.request].no_response, capture.code)) {
+            (void)send(state, pool_[index], capture);
+            ++sent;
+        }
         erase(index);
     }
     return sent;
