@@ -1,9 +1,8 @@
 // fuzz/driver/final.cpp — the end of a driver harness run: heal the network,
-// settle every deferred answer (later ones are answered at once), run until the
-// simulation idles, then check liveness: every Task that was not destroyed has
-// finished (each await resumed once, each stream ended), every single-response
-// callback was called once, no Driver runs a send, and no Endpoint holds an
-// exchange.
+// end every observation, settle every deferred answer (later ones are answered at once), run until
+// the simulation idles, then check liveness: every Task that was not destroyed has finished (each
+// await resumed once, each stream ended), every single-response callback was called once, no Driver
+// runs a send, and no Endpoint holds an exchange.
 #include "harness.hpp"
 
 #include "fuzz_support.hpp"
@@ -18,6 +17,13 @@ void Harness::converge() {
     for (std::size_t a = 0; a < world_.node_count(); ++a)
         for (std::size_t b = 0; b < world_.node_count(); ++b)
             net.clear_link(world_.node(a), world_.node(b));
+    // Observations end: no new observer, and a final 5.03 to every one (§3.2);
+    // a client then re-registers a bounded number of times, answered without Observe.
+    for (auto& tree : trees_) {
+        tree->set_observe_config(coap::ObserveConfig{.max_observers = 0});
+        (void)tree->find("/imm")->end_observation();
+        FUZZ_REQUIRE(tree->observer_count() == 0);
+    }
     for (std::size_t i = 0; i < deferred_.size(); ++i) {
         complete(i, static_cast<std::uint8_t>(i % 2 == 0 ? 0 : 4));
         // Refused (a full transmit queue): the destructor's answer then.

@@ -162,6 +162,9 @@ void Harness::advance_time() {
     if (time_spent_ + step > time_budget_ms) return;
     time_spent_ += step;
     world_.net().run_for(coap::milliseconds(step));
+    // The observable resource changes: its observers are notified (RFC 7641).
+    for (auto& tree : trees_)
+        (void)tree->find("/imm")->notify();
 }
 
 void Harness::steps() {
@@ -171,14 +174,21 @@ void Harness::steps() {
 }
 
 void Harness::check_all() {
+    for (const auto& tree : trees_) {
+        // Observers within the limits; /imm is the only observable resource.
+        FUZZ_REQUIRE(tree->observer_count() <= tree->observe_config().max_observers);
+        FUZZ_REQUIRE(tree->find("/imm")->observer_count() == tree->observer_count());
+        FUZZ_REQUIRE(tree->observer_count() <= tree->observe_config().max_observers_per_resource);
+    }
     for (std::size_t i = 0; i < world_.size(); ++i) {
         coap::Driver& d = world_.driver(i);
         const std::size_t capacity = world_.config(i).capacities.exchanges;
         const std::size_t pending = d.pending_sends();
         const coap::EndpointStats stats = d.endpoint().stats();
         FUZZ_REQUIRE(stats.exchanges_in_use <= capacity);
-        // Every send the Driver runs holds a live exchange.
-        FUZZ_REQUIRE(pending <= stats.exchanges_in_use);
+        // Every send the Driver runs holds a live exchange, but those waiting to
+        // start over after a delay (an observation's registration backing off).
+        FUZZ_REQUIRE(pending <= stats.exchanges_in_use + d.delayed_sends());
         std::size_t running = 0;
         std::size_t callbacks = 0;
         for (Record& r : records_) {
@@ -191,10 +201,11 @@ void Harness::check_all() {
             const auto id = r.probe();
             if (!id) continue;
             ++running;
-            // A running send's id names its exchange (also after a restart).
-            if (!d.endpoint().is_live(*id))
-                DRIVER_TRACE("  #%zu runs as %u, not live\n", r.index, id->value);
-            FUZZ_REQUIRE(d.endpoint().is_live(*id));
+            // A running send's id names its exchange (also after a restart), unless
+            // it waits to start over after a delay (a registration backing off).
+            const bool live = d.endpoint().is_live(*id) || d.waiting_to_restart(*id);
+            if (!live) DRIVER_TRACE("  #%zu runs as %u, not live\n", r.index, id->value);
+            FUZZ_REQUIRE(live);
         }
         FUZZ_REQUIRE(running <= pending);
         // Deregistrations (RFC 7641 §3.6) run without a record.

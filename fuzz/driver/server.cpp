@@ -1,5 +1,6 @@
 // fuzz/driver/server.cpp — the server side of the driver harness: each Driver
-// serves a ResourceTree (immediate answers of any code, a Block2 body, deferred
+// serves a ResourceTree (immediate answers of any code on an observable
+// resource, notified at every time step, with tight observer limits; a Block2 body, deferred
 // answers completed by a Driver timer, by a server coroutine or by an op, a
 // throwing handler, ignore, no answer, Block1 uploads, a route with a capture),
 // behind a handler that checks no tagged request runs a handler twice; and the
@@ -82,6 +83,11 @@ void Harness::build_trees() {
             "/imm", "/body", "/defer", "/throw", "/quiet", "/none", "/up", "/things/{id}"};
         for (std::size_t p = 0; p < patterns.size(); ++p)
             serve(i, tree->add(patterns[p]), static_cast<std::uint8_t>(p));
+        // Few observers, so that full limits, replacement and removal are reached.
+        tree->set_observe_config(coap::ObserveConfig{
+            .max_observers = 3, .max_observers_per_resource = 2, .non_before_con = 2});
+        // The hub hears of its notifications; requests go through on_request.
+        tree->serve(world_.driver(i));
         trees_.push_back(std::move(tree));
         world_.driver(i).set_request_handler(
             [this, i](coap::RequestContext& context) { on_request(i, context); });
@@ -94,8 +100,9 @@ void Harness::build_trees() {
 
 void Harness::serve(std::size_t driver, coap::Resource& resource, std::uint8_t path) {
     switch (path) {
-        case 0:
-            resource.any([this, driver](coap::RequestContext& c) { answer_now(driver, c); });
+        case 0:  // observable (RFC 7641): notified at every time step
+            resource.observable().any(
+                [this, driver](coap::RequestContext& c) { answer_now(driver, c); });
             return;
         case 1:
             resource.rt("body").get([this](coap::RequestContext& c) { answer_body(c); });

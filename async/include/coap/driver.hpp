@@ -13,6 +13,7 @@
 #include "coap/error.hpp"
 #include "coap/transport.hpp"
 
+#include <algorithm>
 #include <coroutine>
 #include <cstdint>
 #include <deque>
@@ -161,6 +162,14 @@ class Driver final : private Serviceable {
     bool cancel(RequestId request);
     /// Sends in progress (deregistrations included).
     std::size_t pending_sends() const noexcept;
+    /// Of those, the sends waiting to start over after a delay (an observation's
+    /// registration retried with back-off): they hold no exchange meanwhile.
+    std::size_t delayed_sends() const noexcept { return delayed_.size(); }
+    /// The send that ran as `request` is waiting to start over after a delay.
+    bool waiting_to_restart(RequestId request) const noexcept {
+        return std::any_of(delayed_.begin(), delayed_.end(),
+                           [&](const Delayed& d) { return d.id == request; });
+    }
     /// Ends an observation at the server (RFC 7641 §3.6): sends the request that
     /// `build` writes (a GET with Observe 1; `options.token` the observation's)
     /// as a send of the Driver's own, whose response or failure nobody sees. It
