@@ -211,6 +211,45 @@ TEST(Blockwise, A413WithSize1MakesTheClientStartOverWithSmallerBlocks) {
     EXPECT_EQ(requests[1].message->block1(), BlockValue::make(0, true, 3).value());  // 128 bytes
 }
 
+TEST(Blockwise, A413WithABlock1SizeHintMakesTheClientStartOverAtThatSize) {
+    // RFC 7959 §2.9.3: a 4.13 may carry Block1 with the size the server wants.
+    AsyncPair pair(5, roomy(), roomy());
+    std::string stored;
+    std::vector<std::uint32_t> sizes;
+    pair.server.set_request_handler([&](RequestContext& ctx) {
+        const auto block = ctx.message().block1();
+        if (!block) {
+            (void)ctx.respond(codes::bad_request);
+            return;
+        }
+        sizes.push_back(block->size());
+        if (block->size() > 64) {  // too large: asks for 64-byte blocks (SZX 2)
+            (void)ctx.respond(Code::make(4, 13), [](MessageWriter& w) {
+                w.option_uint(OptionNumber::block1, BlockValue::make(0, false, 2)->to_uint());
+            });
+            return;
+        }
+        if (block->num() == 0) stored.clear();
+        stored += text_of(ctx.message().payload());
+        const auto echo = BlockValue::make(block->num(), block->more(), block->szx()).value();
+        (void)ctx.respond(block->more() ? codes::continue_ : codes::changed, [&](MessageWriter& w) {
+            w.option_uint(OptionNumber::block1, echo.to_uint());
+        });
+    });
+    const std::string body = body_of(3000);
+    auto task =
+        send(pair.remote("coap://10.0.0.2/file"),
+             Request::put().payload(body).block1(BlockValue::with_size(0, true, 1024).value()));
+    ASSERT_TRUE(pair.run(task));
+    ASSERT_TRUE(task.result().ok()) << to_string(task.result().error());
+    EXPECT_EQ(stored, body);
+    ASSERT_GE(sizes.size(), 2u);
+    EXPECT_EQ(sizes[0], 1024u);
+    for (std::size_t i = 1; i < sizes.size(); ++i)
+        EXPECT_EQ(sizes[i], 64u) << "block " << i;
+    EXPECT_EQ(sizes.size(), 1u + (3000 + 63) / 64);
+}
+
 TEST(Blockwise, A413ForTheWholeBodyIsAClearError) {
     Blockwise b;
     BlockLimits limits;

@@ -394,15 +394,29 @@ def libcoap_client_basics(ctx, family):
         # libcoap's client has no ping command, but -K N pings (an Empty CON)
         # after N s of silence while it waits: observe a file that does not
         # change for 3 s (cobalt serve makes files observable).
-        waited = coap_client("-v", "7", "-K", "1", "-s", "3", uri("/hello.txt"))
-        messages = libcoap_trace(waited.stdout)
-        pings = [m for m in messages if m.direction == "sent" and m.kind == "CON"
-                 and m.code == "0.00"]
-        check(pings, "libcoap's client sent no ping (is /hello.txt still observable?)")
-        for ping in pings:
-            answers = [m for m in messages if m.direction == "received" and m.mid == ping.mid]
-            check(len(answers) == 1 and answers[0].kind == "RST" and answers[0].code == "0.00"
-                  and answers[0].token == "", f"ping {ping} answered by {answers}, not one RST")
+        # The client may send a last ping just as its -s time runs out and exit
+        # before the RST arrives: every ping but the last must be answered by
+        # exactly one RST, and at least one must be (a second run if not: the
+        # timing of -K under load is libcoap's).
+        for attempt in (1, 2):
+            waited = coap_client("-v", "7", "-K", "1", "-s", "4", uri("/hello.txt"))
+            messages = libcoap_trace(waited.stdout)
+            pings = [m for m in messages if m.direction == "sent" and m.kind == "CON"
+                     and m.code == "0.00"]
+            check(pings, "libcoap's client sent no ping (is /hello.txt still observable?)")
+            answered = 0
+            for index, ping in enumerate(pings):
+                answers = [m for m in messages
+                           if m.direction == "received" and m.mid == ping.mid]
+                if not answers and index == len(pings) - 1:
+                    continue
+                check(len(answers) == 1 and answers[0].kind == "RST"
+                      and answers[0].code == "0.00" and answers[0].token == "",
+                      f"ping {ping} answered by {answers}, not one RST")
+                answered += 1
+            if answered >= 1:
+                break
+            check(attempt == 1, "no ping was answered in two runs")
         nonconfirmable, _ = coap_client_body(ctx, "-N", uri("/hello.txt"))
         same_bytes(b"hello from cobalt\n", nonconfirmable, "NON GET /hello.txt")
         check(server.alive(), "cobalt serve died")
