@@ -244,7 +244,8 @@ TEST(Serve, AChangedFileNotifiesItsOwnObserversOnly) {
     ASSERT_EQ(a, (std::vector<std::string>{"a1"}));
     ASSERT_EQ(b, (std::vector<std::string>{"b1"}));
     // Through the server (PUT), then behind its back (on disk): a.txt only.
-    auto put = upload(client.remote_endpoint(CliWorld::base() + "/a.txt").value(), "a2");
+    const std::string a2 = "a2";  // upload() keeps a reference: it must outlive the task
+    auto put = upload(client.remote_endpoint(CliWorld::base() + "/a.txt").value(), a2);
     put.start();
     client.run_until([&] { return put.done(); }, world.net.now() + coap::seconds(5));
     world.server_driver.schedule(world.net.now() + coap::milliseconds(100),
