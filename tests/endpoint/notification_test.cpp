@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <string>
 
 namespace coap {
 namespace {
@@ -194,6 +195,30 @@ TEST(Rfc7641_4_5_2, NewerStateReplacesTheConNotificationInFlight) {
         EXPECT_EQ(wire[i].message_id, wire[2].message_id);
     }
     EXPECT_NE(wire[2].message_id, wire[0].message_id);
+}
+
+TEST(Rfc7641_4_5_2, ReplacementsEverySecondDoNotPostponeGivingUp) {
+    // A client that went away while the state changes faster than the back-off
+    // (TD_COAP_OBS_05 found this): every replacement used to restart the
+    // timeout, so the notification never failed and the observer stayed forever.
+    EndpointPair pair;
+    pair.net.block(pair.server, pair.client);
+    const auto id = notify(pair, true, "state 0");
+    ASSERT_TRUE(id.ok());
+    // MAX_TRANSMIT_WAIT at most: 2 s × 1.5 × (2^5 − 1) = 93 s.
+    int seconds_waited = 0;
+    for (; seconds_waited < 100 && pair.server_events.empty(); ++seconds_waited) {
+        pair.net.run_for(seconds(1));
+        if (pair.server_endpoint().notification_in_flight(*id)) {
+            ASSERT_TRUE(notify(pair, false, "state " + std::to_string(seconds_waited), *id).ok());
+        }
+    }
+    ASSERT_EQ(pair.server_events.size(), 1u);
+    EXPECT_EQ(pair.server_events[0].kind, EventKind::notification_failed);
+    EXPECT_EQ(pair.server_events[0].notification, *id);
+    EXPECT_LE(seconds_waited, 94);
+    EXPECT_GE(seconds_waited, 62);  // 2 s × (2^5 − 1): not given up early either
+    EXPECT_FALSE(pair.server_endpoint().notification_in_flight(*id));
 }
 
 TEST(Rfc7641_4_5_2, AnAckForTheReplacedMessageIsIgnored) {

@@ -52,8 +52,10 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
     if (!length) return Err{write_error(length.error())};
 
     if (replaced != detail::no_slot) {
-        // §4.5.2: the newer state goes now, in place of the retransmission of the
-        // older one, keeping its retransmission counter and timeout.
+        // §4.5.2: the newer state goes now, in place of the older one, which
+        // keeps its retransmission counter, timeout and deadline: a client that
+        // never answers is given up on after MAX_TRANSMIT_SPAN however often the
+        // state changes (restarting the deadline here never let it fail).
         const std::uint32_t slot = replaced;
         detail::Exchange& e = exchanges[slot];
         std::memcpy(exchanges.buffer(slot).data(), scratch.data(), *length);
@@ -63,7 +65,6 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
         exchanges.set_message_id(slot, next_message_id(now, peers[e.peer_slot]));
         send(e.peer, exchanges.message(slot));
         exchanges.index_message_id(slot);
-        e.deadline = now + e.timeout;
         ++stats.notifications_sent;
         return NotificationId{e.notification};
     }
