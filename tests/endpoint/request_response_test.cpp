@@ -292,6 +292,38 @@ TEST(Rfc7252_5_3_1, AnExplicitTokenIsUsedAndMustNotBeInUse) {
     EXPECT_EQ(pair.send(options, "z").error(), LocalError::invalid_request);
 }
 
+TEST(Rfc7252_5_3_1, AZeroLengthTokenIsSentAndItsResponsesMatched) {
+    // TD_COAP_CORE_12: a request without a token, piggybacked and separate.
+    for (const bool separate : {false, true}) {
+        EndpointPair pair;
+        if (separate) pair.answer_separately();
+        RequestOptions options;
+        options.empty_token = true;
+        const auto id = pair.send(options, "x");
+        ASSERT_TRUE(id.ok());
+        // One live request at a time may have the empty token.
+        const auto second = pair.send(options, "y");
+        ASSERT_FALSE(second.ok());
+        EXPECT_EQ(second.error(), LocalError::invalid_request);
+        ASSERT_TRUE(pair.run_until_client_events(1));
+        const auto done = pair.client_events_for(*id);
+        ASSERT_EQ(done.size(), 1u);
+        EXPECT_EQ(done[0].kind, EventKind::response_received);
+        EXPECT_TRUE(done[0].token.empty());
+        EXPECT_EQ(done[0].payload, separate ? "" : "ok");  // the harness's answers
+        const auto sent = pair.sent(pair.client, pair.server);
+        ASSERT_FALSE(sent.empty());
+        EXPECT_TRUE(sent[0].token.empty());
+        // With an explicit token as well: contradictory, refused.
+        const std::byte token[1] = {std::byte{7}};
+        options.token = token;
+        EXPECT_EQ(pair.send(options, "z").error(), LocalError::invalid_request);
+        // The first one done, the empty token is free again.
+        options.token = {};
+        EXPECT_TRUE(pair.send(options, "w").ok());
+    }
+}
+
 TEST(Rfc7252_5_3_2, APiggybackedResponseIsNoKeyIntoThePeersMessageIds) {
     // The peer's own CON request happens to use the message ID of our request;
     // the ACK that answers ours carries that same ID. Both must work.

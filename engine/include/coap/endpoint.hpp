@@ -80,6 +80,10 @@ struct RequestOptions {
     /// that a live client exchange of this endpoint already uses, is refused
     /// with invalid_request.
     gsl::span<const std::byte> token{};
+    /// Send with a zero-length token (§5.3.1 allows it; responses then match by
+    /// peer and the empty token). Refused with invalid_request together with
+    /// `token`, or while another live request of this endpoint has the empty token.
+    bool empty_token = false;
 };
 
 struct ResponseOptions {

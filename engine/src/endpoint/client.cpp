@@ -32,6 +32,9 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
     if (!options.token.empty() &&
         (ping || options.token.size() > 8 || exchanges.token_in_use(options.token)))
         return Err{LocalError::invalid_request};
+    if (options.empty_token &&
+        (ping || !options.token.empty() || exchanges.token_in_use(gsl::span<const std::byte>{})))
+        return Err{LocalError::invalid_request};
     if (transmits.full()) return Err{LocalError::transmit_queue_full};
 
     const auto slot = exchanges.allocate();
@@ -57,6 +60,8 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
     if (!ping && !options.token.empty()) {
         e.token_length = static_cast<std::uint8_t>(options.token.size());
         std::memcpy(e.token.data(), options.token.data(), options.token.size());
+    } else if (options.empty_token) {
+        e.token_length = 0;
     } else if (!ping) {
         // §5.3.1: tokens are random and unique among this endpoint's requests.
         // With short tokens and many exchanges every value can be in use: after
