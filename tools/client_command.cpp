@@ -158,10 +158,17 @@ int run_client(coap::Transport& transport, const Args& args, std::ostream& out, 
     ClientOptions& options = *parsed.options;
     if (options.command == "discover") options.uri = discovery_uri(options.uri);
     Session session(transport, options, environment, err);
-    if (options.command == "observe") return run_observe(session, out, err);
-    if (options.command == "discover") return run_discover(session, out, err);
-    if (options.command == "ping") return run_ping(session, out, err);
-    return run_request(session, out, err);
+    const int code = options.command == "observe"    ? run_observe(session, out, err)
+                     : options.command == "discover" ? run_discover(session, out, err)
+                     : options.command == "ping"     ? run_ping(session, out, err)
+                                                     : run_request(session, out, err);
+    if (options.linger && !session.interrupted()) {
+        // The endpoint keeps answering: RST to the notifications of an
+        // observation left with --cancel rst, ACKs to late responses.
+        coap::Driver& driver = session.driver();
+        driver.run_until([&] { return session.interrupted(); }, driver.now() + *options.linger);
+    }
+    return code;
 }
 
 }  // namespace cobalt_cli

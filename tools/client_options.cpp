@@ -109,6 +109,16 @@ ParsedClient parse_client_options(const Args& args, std::ostream& out, std::ostr
             if (!bytes || bytes->size() > 8 || (arg == "--etag" && bytes->empty()))
                 return usage_error(std::string(arg) + " needs an ETag in hex (1..8 bytes)");
             (arg == "--etag" ? options.etags : options.if_match).push_back(std::move(*bytes));
+        } else if (arg == "--token" && !observe) {
+            const auto text = value();
+            auto bytes = text ? parse_hex(*text) : std::nullopt;
+            if (!bytes || bytes->size() > 8)
+                return usage_error("--token needs 0..8 bytes in hex ('' for an empty token)");
+            options.token = std::move(bytes);
+        } else if (observe && arg == "--cancel") {
+            const auto text = value();
+            if (text != "get" && text != "rst") return usage_error("--cancel takes get or rst");
+            options.cancel_by_reset = text == "rst";
         } else if (arg == "--proxy-scheme") {
             options.proxy_scheme = true;
         } else if (arg == "--accept" || arg == "--content-format") {
@@ -140,11 +150,13 @@ ParsedClient parse_client_options(const Args& args, std::ostream& out, std::ostr
             const auto szx = size ? szx_of(*size) : std::nullopt;
             if (!szx) return usage_error("--block-size must be 16, 32, 64, 128, 256, 512 or 1024");
             options.block_szx = szx;
-        } else if (arg == "--timeout" || (observe && arg == "--duration")) {
+        } else if (arg == "--timeout" || arg == "--linger" || (observe && arg == "--duration")) {
             const auto text = value();
             const auto duration = text ? parse_seconds(*text) : std::nullopt;
             if (!duration) return usage_error(std::string(arg) + " needs SECONDS");
-            (arg == "--timeout" ? options.timeout : options.duration) = duration;
+            (arg == "--timeout"  ? options.timeout
+             : arg == "--linger" ? options.linger
+                                 : options.duration) = duration;
         } else if (observe && arg == "--count") {
             const auto text = value();
             const auto count = text ? parse_uint(*text) : std::nullopt;

@@ -46,6 +46,14 @@ struct ClientOptions {
     /// observe: stop after this many notifications / this long.
     std::optional<std::uint64_t> count;
     std::optional<coap::Duration> duration;
+    /// --token HEX: the request's token (1..8 bytes; '' for a zero-length one).
+    std::optional<std::vector<std::byte>> token{};
+    /// observe --cancel rst: leave by forgetting the token (the next notification
+    /// gets RST, RFC 7641 §3.6) instead of a GET with Observe 1.
+    bool cancel_by_reset = false;
+    /// --linger SECONDS: keep answering (RST to notifications of a forgotten
+    /// observation, ACKs) this long after the command is done.
+    std::optional<coap::Duration> linger{};
 };
 
 /// What parsing produced: options, or an exit code after printing to `err`

@@ -51,8 +51,11 @@ Session::Session(coap::Transport& transport, const ClientOptions& options,
         tracing_ = std::make_unique<TracingTransport>(transport, err);
         below = tracing_.get();
     }
-    driver_ =
-        std::make_unique<coap::Driver>(*below, coap::EndpointConfig{.seed = environment.seed});
+    coap::EndpointConfig config{.seed = environment.seed};
+    // observe --cancel rst: a NON notification of the forgotten observation gets
+    // RST too (RFC 7641 §3.6), not only a CON one.
+    config.reset_unexpected_non_responses = options_.cancel_by_reset;
+    driver_ = std::make_unique<coap::Driver>(*below, config);
     if (options_.timeout) deadline_ = driver_->now() + *options_.timeout;
 }
 

@@ -88,11 +88,20 @@ class CliRequest : public coap::Combinators<CliRequest<Observe>> {
     static constexpr bool many_responses = Observe;
 
     explicit CliRequest(const ClientOptions& options)
-        : options_(std::make_shared<const ClientOptions>(options)) {}
+        : options_(std::make_shared<const ClientOptions>(options)),
+          observe_(coap::ObserveClientConfig{
+              .cancellation = options.cancel_by_reset ? coap::ObserveCancellation::reactive
+                                                      : coap::ObserveCancellation::proactive}) {}
 
     void configure(coap::RequestOptions& options) const noexcept {
         // observe: the observation's token, for re-registration and deregistration.
-        if constexpr (Observe) observe_.configure(options);
+        if constexpr (Observe) {
+            observe_.configure(options);
+        } else if (options_->token && options_->token->empty()) {
+            options.empty_token = true;
+        } else if (options_->token) {
+            options.token = gsl::span<const std::byte>(*options_->token);
+        }
         options.method = options_->method;
         options.confirmable = !options_->nonconfirmable;
     }

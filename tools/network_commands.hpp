@@ -55,6 +55,15 @@ struct ServeOptions {
     coap::Duration separate_delay = coap::seconds(2);
     /// Bytes of /large.
     std::size_t large_size = 4096;
+    /// --plugtest: the ETSI plugtest resources instead of the demo (no DIR).
+    bool plugtest = false;
+    /// --obs-period: how often the plugtest's /obs resources change.
+    coap::Duration obs_period = coap::seconds(5);
+    /// --ack-timeout / --max-retransmit: RFC 7252 §4.8 ACK_TIMEOUT and
+    /// MAX_RETRANSMIT of the server's CON messages (separate responses and
+    /// notifications); the RFC's 2 s and 4 when not given.
+    std::optional<coap::Duration> ack_timeout{};
+    std::optional<std::uint8_t> max_retransmit{};
 };
 
 /// Parses serve's arguments (after "serve"); nullopt after printing help (exit

@@ -16,6 +16,7 @@ constexpr const char* client_flags =
     "  --proxy URI            send to this proxy, with Proxy-Uri carrying the URI\n"
     "  --proxy-scheme         with --proxy: Proxy-Scheme + Uri-Host/Port/Path/Query instead\n"
     "  --pretty               indent JSON and link-format payloads\n"
+    "  --linger SECONDS       keep answering this long after the command is done\n"
     "  -h, --help             this help\n";
 
 constexpr const char* payload_flags =
@@ -24,7 +25,8 @@ constexpr const char* payload_flags =
     "  --etag HEX             ETag of a cached representation (GET: 2.03 Valid if current)\n"
     "  --if-match HEX         only if the ETag matches ('' : only if it exists)\n"
     "  --if-none-match        only if the resource does not exist yet\n"
-    "  --block-size N         Block1/Block2 size: 16, 32, 64, 128, 256, 512 or 1024\n";
+    "  --block-size N         Block1/Block2 size: 16, 32, 64, 128, 256, 512 or 1024\n"
+    "  --token HEX            the request's token (0..8 bytes; '' for an empty one)\n";
 
 constexpr const char* exit_codes =
     "\nexit codes: 0 success, 1 other failure (reset, unexpected response), 2 bad\n"
@@ -65,7 +67,10 @@ const char* network_help(std::string_view command) {
             "observation, or SIGINT (then it deregisters and exits 0).\n\n") +
         client_flags +
         "  --count N              stop after N notifications\n"
-        "  --duration SECONDS     stop after this long (exit 0)\n" +
+        "  --duration SECONDS     stop after this long (exit 0)\n"
+        "  --cancel get|rst       leave with a GET Observe: 1 (default), or by forgetting\n"
+        "                         the token so that the next notification gets RST\n"
+        "                         (with --linger, to stay and answer it)\n" +
         exit_codes;
     static const std::string discover =
         std::string(
@@ -85,7 +90,7 @@ const char* network_help(std::string_view command) {
             "  -h, --help             this help\n") +
         exit_codes;
     static const std::string serve =
-        "usage: cobalt serve [DIR] [--bind ADDR] [--port N]\n\n"
+        "usage: cobalt serve [DIR | --plugtest] [--bind ADDR] [--port N]\n\n"
         "Serves the files under DIR (GET with Content-Format from the extension, ETag\n"
         "and Block2; PUT creates or replaces, honouring If-Match and If-None-Match;\n"
         "DELETE), never outside DIR, and the demo resources:\n"
@@ -97,6 +102,14 @@ const char* network_help(std::string_view command) {
         "options:\n"
         "  --bind ADDR            address to listen on (default ::)\n"
         "  --port N               UDP port (default 5683)\n"
+        "  --plugtest             serve the ETSI CoAP plugtest resources instead (/test,\n"
+        "                         /separate, /seg1/seg2/seg3, /query, /location-query,\n"
+        "                         /multi-format, /validate, /create1, /large*, /obs,\n"
+        "                         /obs-non, /obs-large, /link1..3, /path); no DIR\n"
+        "  --obs-period SECONDS   how often /obs, /obs-non and /obs-large change (5)\n"
+        "  --separate-delay SECONDS  how long /separate waits (2)\n"
+        "  --ack-timeout SECONDS  ACK_TIMEOUT of the server's CON messages (2)\n"
+        "  --max-retransmit N     MAX_RETRANSMIT of the server's CON messages (4)\n"
         "  -h, --help             this help\n\n"
         "Runs until SIGINT. Exit codes: 0 stopped by SIGINT, 2 bad arguments, 8 DIR is not\n"
         "a directory, 9 no network transport available.\n";

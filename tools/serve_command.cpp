@@ -41,6 +41,33 @@ std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& 
                 port > 65535)
                 return usage_error("--port needs a number 0..65535");
             options.port = static_cast<std::uint16_t>(port);
+        } else if (arg == "--plugtest") {
+            options.plugtest = true;
+        } else if (arg == "--max-retransmit") {
+            unsigned count = 0;
+            const std::string_view text = i + 1 < args.size() ? args[++i] : "";
+            const auto [end, error] =
+                std::from_chars(text.data(), text.data() + text.size(), count);
+            if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+                count > 20)
+                return usage_error("--max-retransmit needs a number 0..20");
+            options.max_retransmit = static_cast<std::uint8_t>(count);
+        } else if (arg == "--obs-period" || arg == "--separate-delay" || arg == "--ack-timeout") {
+            double seconds = -1;
+            const std::string_view text = i + 1 < args.size() ? args[++i] : "";
+            const auto [end, error] =
+                std::from_chars(text.data(), text.data() + text.size(), seconds);
+            if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+                !(seconds >= 0.001 && seconds <= 86400))
+                return usage_error(std::string(arg) + " needs SECONDS (0.001..86400)");
+            const auto duration =
+                coap::milliseconds(static_cast<std::int64_t>(seconds * 1000.0 + 0.5));
+            if (arg == "--obs-period")
+                options.obs_period = duration;
+            else if (arg == "--separate-delay")
+                options.separate_delay = duration;
+            else
+                options.ack_timeout = duration;
         } else if (arg.size() > 1 && arg.front() == '-') {
             return usage_error("unknown option '" + std::string(arg) + "'");
         } else if (!have_directory) {
@@ -50,6 +77,8 @@ std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& 
             return usage_error("one directory only");
         }
     }
+    if (options.plugtest && have_directory)
+        return usage_error("--plugtest serves its own resources, not a directory");
     exit_code = exit_code::ok;
     return options;
 }
@@ -63,7 +92,10 @@ Server::Server(coap::Driver& driver, const ServeOptions& options)
         options_.directory = std::filesystem::canonical(options_.directory);
         add_file_resources(tree_, driver_, options_.directory);
     }
-    add_demo_resources(tree_, driver_, options_, *demo_);
+    if (options_.plugtest)
+        add_plugtest_resources(tree_, driver_, options_, *demo_);
+    else
+        add_demo_resources(tree_, driver_, options_, *demo_);
     // Block1 uploads of files up to 16 MiB, 64 at once, 64 MiB held in all.
     tree_.set_block_limits({.max_body = std::size_t{16} << 20,
                             .max_transfers = 64,
@@ -100,7 +132,10 @@ coap::EndpointConfig server_config(std::uint64_t seed) {
 
 int run_server(coap::Transport& transport, const ServeOptions& options, std::ostream& err,
                std::uint64_t seed, const volatile std::sig_atomic_t* interrupted) {
-    coap::Driver driver(transport, server_config(seed));
+    coap::EndpointConfig config = server_config(seed);
+    if (options.ack_timeout) config.transmission.ack_timeout = *options.ack_timeout;
+    if (options.max_retransmit) config.transmission.max_retransmit = *options.max_retransmit;
+    coap::Driver driver(transport, config);
     std::unique_ptr<Server> server;
     try {
         server = build_server(driver, options);
@@ -109,7 +144,8 @@ int run_server(coap::Transport& transport, const ServeOptions& options, std::ost
         return exit_code::local_io;
     }
     err << "cobalt serve: serving "
-        << (options.directory.empty()
+        << (options.plugtest ? std::string("the plugtest resources")
+            : options.directory.empty()
                 ? std::string("the demo resources")
                 : server->options().directory.string() + " and the demo resources")
         << " on " << transport.local_address().text().view() << "\n";

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,8 @@ struct DemoState {
     /// /time's once-a-second notification, armed while it has observers.
     std::optional<coap::Driver::TimerId> time_tick;
     std::function<void()> tick;
+    /// The plugtest resources' state (plugtest_resources.cpp), when served.
+    std::shared_ptr<void> plugtest;
 };
 
 /// Where Uri-Path `segments` lead under `root` (canonical), or nullopt when they
@@ -47,6 +50,17 @@ void add_file_resources(coap::ResourceTree& tree, coap::Driver& driver,
 /// /time, /large, /echo and /separate.
 void add_demo_resources(coap::ResourceTree& tree, coap::Driver& driver, const ServeOptions& options,
                         DemoState& state);
+
+/// `cobalt serve --plugtest`: the resources of the ETSI CoAP plugtest test
+/// descriptions (TD_COAP_CORE, LINK, BLOCK, OBS) — /test, /separate,
+/// /seg1/seg2/seg3, /query, /location-query, /multi-format, /validate,
+/// /create1, /large, /large-update, /large-create, /large-post, /obs (CON
+/// notifications), /obs-non, /obs-large, /obs-pumping (size varies), /obs-reset
+/// (POST "sesame": the observers are forgotten, as by a reboot), /link1..3,
+/// /path and /path/sub1..3. The /obs* resources change every
+/// options.obs_period while observed.
+void add_plugtest_resources(coap::ResourceTree& tree, coap::Driver& driver,
+                            const ServeOptions& options, DemoState& state);
 
 /// The body of /large: `size` bytes of numbered text lines.
 std::string large_body(std::size_t size);

@@ -81,6 +81,9 @@ struct ObservableState {
     std::vector<std::uint32_t> members;
     std::vector<Request> requests;
     std::uint32_t sequence = 0;  ///< 24-bit Observe value of the newest state
+    /// Every notification of this resource CON (ObserveConfig::always_confirmable
+    /// for one resource): Resource::confirmable_notifications.
+    bool always_confirmable = false;
 };
 
 /// What a ResourceTree keeps for its observable resources. Observers live in
@@ -118,6 +121,9 @@ class ObserveHub {
     void on_event(const Event& event);
     /// Forgets every observer of `resource` (it is being removed).
     void forget(Resource& resource);
+    /// Forgets every observer of `resource` without telling them; it stays
+    /// observable. Returns how many there were.
+    std::size_t drop(Resource& resource);
     /// Bytes the hub holds per observer beyond the peer index (for reports).
     static constexpr std::size_t bytes_per_observer = sizeof(Observer) + sizeof(std::uint32_t);
 

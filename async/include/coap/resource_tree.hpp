@@ -87,6 +87,10 @@ class Resource {
     /// Observe; notify() then re-runs the handler and notifies every observer.
     Resource& observable();
     bool is_observable() const noexcept { return observe_ != nullptr; }
+    /// Makes the resource observable with every notification CON (retransmitted
+    /// until acknowledged; an observer that never acknowledges is removed), or,
+    /// with false, back to the tree's ObserveConfig policy (mostly NON).
+    Resource& confirmable_notifications(bool always = true);
     /// The state changed: re-runs the handler of the registration method once per
     /// distinct registration request (in a context that captures the answer:
     /// RequestContext::rendering_notification) and sends each observer a
@@ -104,6 +108,10 @@ class Resource {
     /// payload is `diagnostic`; returns the notifications sent.
     std::size_t end_observation(Code code = codes::service_unavailable,
                                 std::string_view diagnostic = {});
+    /// Forgets every observer without a notification, as a server that lost its
+    /// state would (their clients notice when Max-Age passes, RFC 7641 §3.3.1).
+    /// Returns how many there were.
+    std::size_t drop_observers();
     std::size_t observer_count() const noexcept { return observe_ ? observe_->members.size() : 0; }
     /// Observe state (nullptr when not observable); for ObserveHub.
     ObservableState* observe_state() const noexcept { return observe_.get(); }

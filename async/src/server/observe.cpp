@@ -48,6 +48,12 @@ Resource& Resource::observable() {
     return obs();
 }
 
+Resource& Resource::confirmable_notifications(bool always) {
+    observable();
+    observe_->always_confirmable = always;
+    return *this;
+}
+
 std::size_t Resource::notify() {
     if (!observe_ || hub_ == nullptr) return 0;
     return hub_->notify(*this);
@@ -61,6 +67,11 @@ std::size_t Resource::notify_if(FunctionRef<bool(const MessageView& registration
 std::size_t Resource::end_observation(Code code, std::string_view diagnostic) {
     if (!observe_ || hub_ == nullptr) return 0;
     return hub_->end(*this, code, diagnostic);
+}
+
+std::size_t Resource::drop_observers() {
+    if (!observe_ || hub_ == nullptr) return 0;
+    return hub_->drop(*this);
 }
 
 // ---- ObserveHub ----
@@ -190,6 +201,15 @@ void ObserveHub::forget(Resource& resource) {
     std::erase(observables, &resource);
 }
 
+std::size_t ObserveHub::drop(Resource& resource) {
+    ObservableState* state = resource.observe_state();
+    if (state == nullptr) return 0;
+    const std::size_t dropped = state->members.size();
+    while (!state->members.empty())
+        erase(state->members.back());
+    return dropped;
+}
+
 void ObserveHub::render(Resource& resource, std::size_t request, ResponseCapture& capture,
                         const FunctionRef<bool(const MessageView&)>* which) {
     ObservableState& state = *resource.observe_state();
@@ -256,7 +276,7 @@ bool ObserveHub::send(ObservableState& state, Observer& observer, const Response
     const Instant now = driver->now();
     NotifyOptions options;
     options.code = capture.code;
-    options.confirmable = config.always_confirmable ||
+    options.confirmable = config.always_confirmable || state.always_confirmable ||
                           observer.non_since_ack >= config.non_before_con ||
                           now >= observer.last_con + config.con_interval;
     if (observer.in_flight.value != 0 &&
