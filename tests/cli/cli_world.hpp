@@ -16,6 +16,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -72,15 +73,18 @@ class CliWorld {
     /// The server's base URI.
     static std::string base() { return "coap://[::1]"; }
 
-    explicit CliWorld(std::uint64_t seed = 5)
+    /// `cobalt serve` over a temporary directory, or with `serve` (its directory
+    /// ignored unless set) as given: e.g. the plugtest resources.
+    explicit CliWorld(std::uint64_t seed = 5,
+                      std::optional<cobalt_cli::ServeOptions> serve = std::nullopt)
         : net(seed),
           server_node(net.add_port(server_address())),
           client_node(net.add_port(client_address())),
           server_driver(net.port(server_node), cobalt_cli::server_config(seed + 1)) {
         net.set_default_link(coap::sim::LinkConditions{.delay = coap::milliseconds(5)});
         net.add_name("server.example", server_address());
-        cobalt_cli::ServeOptions options;
-        options.directory = dir.path();
+        cobalt_cli::ServeOptions options = serve.value_or(cobalt_cli::ServeOptions{});
+        if (!serve) options.directory = dir.path();
         server = cobalt_cli::build_server(server_driver, options);
     }
 
