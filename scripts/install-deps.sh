@@ -8,6 +8,7 @@ packages=(
   clang-14 libclang-rt-14-dev llvm-14 clang-format
   libmsgsl-dev librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcoap3-dev libcoap3-bin libasio-dev
+  libmbedtls-dev openssl
 )
 
 missing=()

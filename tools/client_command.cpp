@@ -8,6 +8,9 @@
 #include "pretty_print.hpp"
 
 #include <coap/content_format.hpp>
+#if COBALT_HAVE_DTLS
+#include <coap/dtls/dtls_transport.hpp>
+#endif
 
 #include <algorithm>
 #include <string>
@@ -157,17 +160,37 @@ int run_client(coap::Transport& transport, const Args& args, std::ostream& out, 
     if (!parsed.options) return parsed.exit_code;
     ClientOptions& options = *parsed.options;
     if (options.command == "discover") options.uri = discovery_uri(options.uri);
-    Session session(transport, options, environment, err);
-    const int code = options.command == "observe"    ? run_observe(session, out, err)
-                     : options.command == "discover" ? run_discover(session, out, err)
-                     : options.command == "ping"     ? run_ping(session, out, err)
-                                                     : run_request(session, out, err);
+    ClientEnvironment secured = environment;
+#if COBALT_HAVE_DTLS
+    auto* dtls = dynamic_cast<coap::dtls::DtlsTransport*>(&transport);
+    secured.secure = dtls != nullptr;
+    if (dtls != nullptr) (void)dtls->take_latest_failure();
+#endif
+    Session session(transport, options, secured, err);
+    int code = options.command == "observe"    ? run_observe(session, out, err)
+               : options.command == "discover" ? run_discover(session, out, err)
+               : options.command == "ping"     ? run_ping(session, out, err)
+                                               : run_request(session, out, err);
     if (options.linger && !session.interrupted()) {
         // The endpoint keeps answering: RST to the notifications of an
         // observation left with --cancel rst, ACKs to late responses.
         coap::Driver& driver = session.driver();
         driver.run_until([&] { return session.interrupted(); }, driver.now() + *options.linger);
     }
+#if COBALT_HAVE_DTLS
+    if (dtls != nullptr && code != exit_code::ok) {
+        // A request that failed because its DTLS handshake did says why.
+        if (const auto failure = dtls->take_latest_failure()) {
+            err << "cobalt: " << options.uri << ": " << coap::dtls::describe(failure->failure)
+                << "\n";
+            if (failure->failure == coap::dtls::Failure::handshake_timeout)
+                code = exit_code::timeout;
+            else if (failure->failure != coap::dtls::Failure::closed &&
+                     failure->failure != coap::dtls::Failure::idle)
+                code = exit_code::security;
+        }
+    }
+#endif
     return code;
 }
 

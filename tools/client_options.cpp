@@ -119,6 +119,21 @@ ParsedClient parse_client_options(const Args& args, std::ostream& out, std::ostr
             const auto text = value();
             if (text != "get" && text != "rst") return usage_error("--cancel takes get or rst");
             options.cancel_by_reset = text == "rst";
+        } else if (arg == "--psk" || arg == "--identity" || arg == "--cert" || arg == "--key" ||
+                   arg == "--ca" || arg == "--server-name") {
+            const auto text = value();
+            if (!text) return usage_error(std::string(arg) + " needs a value");
+            DtlsCredentials& dtls = options.dtls;
+            if (arg == "--psk") {
+                if (text->empty()) return usage_error("--psk needs a key");
+                dtls.psk = std::string(*text);
+            } else {
+                (arg == "--identity" ? dtls.identity
+                 : arg == "--cert"   ? dtls.certificate
+                 : arg == "--key"    ? dtls.private_key
+                 : arg == "--ca"     ? dtls.ca
+                                     : dtls.server_name) = std::string(*text);
+            }
         } else if (arg == "--proxy-scheme") {
             options.proxy_scheme = true;
         } else if (arg == "--accept" || arg == "--content-format") {
@@ -175,6 +190,13 @@ ParsedClient parse_client_options(const Args& args, std::ostream& out, std::ostr
         }
     }
     if (options.uri.empty()) return usage_error("missing URI");
+    const bool coaps = options.uri.rfind("coaps://", 0) == 0;
+    if (!coaps && options.dtls.any())
+        return usage_error("--psk, --cert, --key and --ca are for coaps:// URIs");
+    if (options.dtls.psk && options.dtls.identity.empty())
+        return usage_error("--psk needs --identity");
+    if (options.dtls.certificate.empty() != options.dtls.private_key.empty())
+        return usage_error("--cert and --key go together");
     return {std::move(options), exit_code::ok};
 }
 

@@ -18,6 +18,17 @@
 
 namespace cobalt_cli {
 
+/// DTLS credentials from the command line (client and serve).
+struct DtlsCredentials {
+    std::optional<std::string> psk;
+    std::string identity;
+    std::string certificate;
+    std::string private_key;
+    std::string ca;
+    std::string server_name;
+    bool any() const noexcept { return psk || !certificate.empty() || !ca.empty(); }
+};
+
 struct ClientOptions {
     /// The subcommand: "get", …, "observe", "discover", "ping".
     std::string command;
@@ -54,6 +65,10 @@ struct ClientOptions {
     /// --linger SECONDS: keep answering (RST to notifications of a forgotten
     /// observation, ACKs) this long after the command is done.
     std::optional<coap::Duration> linger{};
+    /// coaps:// (DTLS): --psk KEY with --identity ID, or --cert FILE --key FILE
+    /// and --ca FILE (the server's CA); --server-name the name its certificate
+    /// must carry (default: the URI's host when it is a name).
+    DtlsCredentials dtls{};
 };
 
 /// What parsing produced: options, or an exit code after printing to `err`

@@ -78,9 +78,13 @@ std::optional<coap::RemoteEndpoint> Session::remote(int& exit_code) {
         exit_code = exit_code::bad_uri;
         return std::nullopt;
     }
-    if (coap_uri->scheme() != coap::CoapScheme::coap) {
-        err_ << "cobalt: '" << peer_uri << "': only coap:// is supported by this transport\n";
-        exit_code = exit_code::bad_uri;
+    const bool coaps = coap_uri->scheme() == coap::CoapScheme::coaps;
+    if (coaps != environment_.secure) {
+        err_ << "cobalt: '" << peer_uri << "': "
+             << (coaps ? "coaps:// needs a DTLS transport, which this build lacks"
+                       : "only coaps:// goes over this DTLS transport")
+             << "\n";
+        exit_code = coaps ? exit_code::no_transport : exit_code::bad_uri;
         return std::nullopt;
     }
     auto remote = driver_->remote_endpoint(peer_uri);

@@ -24,5 +24,8 @@ inline constexpr int server_error = 7;
 inline constexpr int local_io = 8;
 /// No network transport is available in this build.
 inline constexpr int no_transport = 9;
+/// The DTLS handshake failed: wrong key, unknown identity, a certificate not
+/// trusted, expired or for another name, no common cipher suite.
+inline constexpr int security = 10;
 
 }  // namespace cobalt_cli::exit_code

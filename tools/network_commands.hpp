@@ -6,6 +6,7 @@
 // itself: main.cpp gets one from make_transport().
 #pragma once
 
+#include "client_options.hpp"
 #include "commands.hpp"
 
 #include <coap/driver.hpp>
@@ -35,6 +36,8 @@ struct ClientEnvironment {
     const volatile std::sig_atomic_t* interrupted = nullptr;
     /// Draw a progress bar on `err` for block-wise transfers (main.cpp: stderr is a tty).
     bool progress = false;
+    /// The transport is DTLS (coaps://); set by run_client from the transport.
+    bool secure = false;
 };
 
 /// Runs one client subcommand (`args[0]` is "get", "observe", "ping", …) on a
@@ -64,6 +67,10 @@ struct ServeOptions {
     /// notifications); the RFC's 2 s and 4 when not given.
     std::optional<coap::Duration> ack_timeout{};
     std::optional<std::uint8_t> max_retransmit{};
+    /// coaps:// (DTLS): --psk KEY [--identity ID] (only that identity when
+    /// given), --cert FILE --key FILE [--ca FILE: clients must present a
+    /// certificate from these CAs]. The default port is then 5684.
+    DtlsCredentials dtls{};
 };
 
 /// Parses serve's arguments (after "serve"); nullopt after printing help (exit

@@ -28,10 +28,19 @@ constexpr const char* payload_flags =
     "  --block-size N         Block1/Block2 size: 16, 32, 64, 128, 256, 512 or 1024\n"
     "  --token HEX            the request's token (0..8 bytes; '' for an empty one)\n";
 
+constexpr const char* dtls_flags =
+    "coaps:// (DTLS 1.2):\n"
+    "  --psk KEY --identity ID  a pre-shared key (text) and the identity to send\n"
+    "  --ca FILE              trust server certificates issued by these CAs (PEM)\n"
+    "  --cert FILE --key FILE  this client's certificate and private key\n"
+    "  --server-name NAME     the name the server's certificate must carry\n"
+    "                         (default: the URI's host, when it is a name)\n";
+
 constexpr const char* exit_codes =
     "\nexit codes: 0 success, 1 other failure (reset, unexpected response), 2 bad\n"
     "arguments, 3 bad URI, 4 host not found / unreachable, 5 timeout, 6 4.xx response,\n"
-    "7 5.xx response, 8 local file error, 9 no network transport available.\n"
+    "7 5.xx response, 8 local file error, 9 no network transport available, 10 DTLS\n"
+    "handshake failed (wrong key, unknown identity, certificate not trusted).\n"
     "The payload goes to stdout; the status line (\"2.05 Content\") and diagnostics to\n"
     "stderr. A progress bar is drawn on stderr for block-wise transfers when it is a\n"
     "terminal.\n";
@@ -39,7 +48,7 @@ constexpr const char* exit_codes =
 std::string method_help(std::string_view command, std::string_view summary) {
     std::string text = "usage: cobalt ";
     text.append(command).append(" [options] URI\n\n").append(summary).append("\n\n");
-    text.append(client_flags).append(payload_flags).append(exit_codes);
+    text.append(client_flags).append(payload_flags).append(dtls_flags).append(exit_codes);
     return text;
 }
 
@@ -71,14 +80,14 @@ const char* network_help(std::string_view command) {
         "  --cancel get|rst       leave with a GET Observe: 1 (default), or by forgetting\n"
         "                         the token so that the next notification gets RST\n"
         "                         (with --linger, to stay and answer it)\n" +
-        exit_codes;
+        dtls_flags + exit_codes;
     static const std::string discover =
         std::string(
             "usage: cobalt discover [options] URI\n\n"
             "Fetches /.well-known/core (RFC 6690) from URI's host (a URI without a path;\n"
             "its query filters, e.g. coap://host?rt=temperature) and prints one link per\n"
             "line with its attributes indented below it.\n\n") +
-        client_flags + exit_codes;
+        client_flags + dtls_flags + exit_codes;
     static const std::string ping =
         std::string(
             "usage: cobalt ping [options] URI\n\n"
@@ -88,7 +97,7 @@ const char* network_help(std::string_view command) {
             "  -v, --verbose          print every message sent and received (stderr)\n"
             "  --timeout SECONDS      give up after this long (exit 5)\n"
             "  -h, --help             this help\n") +
-        exit_codes;
+        dtls_flags + exit_codes;
     static const std::string serve =
         "usage: cobalt serve [DIR | --plugtest] [--bind ADDR] [--port N]\n\n"
         "Serves the files under DIR (GET with Content-Format from the extension, ETag\n"
@@ -110,9 +119,15 @@ const char* network_help(std::string_view command) {
         "  --separate-delay SECONDS  how long /separate waits (2)\n"
         "  --ack-timeout SECONDS  ACK_TIMEOUT of the server's CON messages (2)\n"
         "  --max-retransmit N     MAX_RETRANSMIT of the server's CON messages (4)\n"
+        "  --psk KEY [--identity ID]  serve coaps:// (DTLS 1.2, port 5684) to clients with\n"
+        "                         this pre-shared key (only identity ID, when given)\n"
+        "  --cert FILE --key FILE serve coaps:// with this certificate and key (PEM)\n"
+        "  --ca FILE              with --cert: clients must present a certificate from\n"
+        "                         these CAs\n"
         "  -h, --help             this help\n\n"
         "Runs until SIGINT. Exit codes: 0 stopped by SIGINT, 2 bad arguments, 8 DIR is not\n"
-        "a directory, 9 no network transport available.\n";
+        "a directory or a credential file cannot be read, 9 no network transport\n"
+        "available.\n";
     if (command == "get") return get.c_str();
     if (command == "post") return post.c_str();
     if (command == "put") return put.c_str();

@@ -20,6 +20,7 @@ std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& 
         return std::nullopt;
     };
     bool have_directory = false;
+    bool port_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string_view arg = args[i];
         if (arg == "--help" || arg == "-h") {
@@ -41,6 +42,20 @@ std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& 
                 port > 65535)
                 return usage_error("--port needs a number 0..65535");
             options.port = static_cast<std::uint16_t>(port);
+            port_given = true;
+        } else if (arg == "--psk" || arg == "--identity" || arg == "--cert" || arg == "--key" ||
+                   arg == "--ca") {
+            if (i + 1 >= args.size() || args[i + 1].empty())
+                return usage_error(std::string(arg) + " needs a value");
+            const std::string value(args[++i]);
+            DtlsCredentials& dtls = options.dtls;
+            if (arg == "--psk")
+                dtls.psk = value;
+            else
+                (arg == "--identity" ? dtls.identity
+                 : arg == "--cert"   ? dtls.certificate
+                 : arg == "--key"    ? dtls.private_key
+                                     : dtls.ca) = value;
         } else if (arg == "--plugtest") {
             options.plugtest = true;
         } else if (arg == "--max-retransmit") {
@@ -79,6 +94,13 @@ std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& 
     }
     if (options.plugtest && have_directory)
         return usage_error("--plugtest serves its own resources, not a directory");
+    if (options.dtls.any()) {
+        if (options.dtls.certificate.empty() != options.dtls.private_key.empty())
+            return usage_error("--cert and --key go together");
+        if (!options.dtls.psk && options.dtls.certificate.empty())
+            return usage_error("DTLS needs --psk KEY or --cert FILE --key FILE");
+        if (!port_given) options.port = 5684;  // RFC 7252 §12.7: coaps
+    }
     exit_code = exit_code::ok;
     return options;
 }

@@ -558,31 +558,36 @@ class Context:
     pass
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_case_main(description, cases, tools_for, prepare=None, prefix="cobalt-interop-"):
+    """The command line of a case runner: --cobalt PATH --case NAME (or --list).
+    `tools_for(case)` names the programs the case needs; `prepare(ctx)` runs in
+    the case's scratch directory before it. Prints "ok NAME" or "FAIL NAME: why"
+    with the end of the peers' log."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--cobalt", help="the cobalt binary")
     parser.add_argument("--case", help="the case to run")
     parser.add_argument("--list", action="store_true", help="list the cases")
     options = parser.parse_args()
     if options.list:
-        print("\n".join(CASES))
+        print("\n".join(cases))
         return 0
-    if options.case not in CASES:
+    if options.case not in cases:
         print(f"unknown case {options.case!r}; --list shows them")
         return 2
-    needs_libcoap = options.case.rsplit("-", 1)[0] not in LIBCOAP_FREE
-    for tool in (LIBCOAP_SERVER, LIBCOAP_CLIENT) if needs_libcoap else ():
+    for tool in tools_for(options.case):
         if shutil.which(tool) is None:
-            print(f"{tool} is not installed (Debian package libcoap3-bin)")
+            print(f"{tool} is not installed (Debian packages libcoap3-bin, openssl)")
             return 1
     ctx = Context()
     ctx.cobalt = os.path.abspath(options.cobalt)
-    with tempfile.TemporaryDirectory(prefix="cobalt-interop-") as work:
+    with tempfile.TemporaryDirectory(prefix=prefix) as work:
         ctx.work = work
+        if prepare is not None:
+            prepare(ctx)
         log_path = os.path.join(work, "peer.log")
         with open(log_path, "w") as ctx.log:
             try:
-                CASES[options.case](ctx)
+                cases[options.case](ctx)
             except Failure as failure:
                 print(f"FAIL {options.case}: {failure}")
                 with open(log_path) as log:
@@ -590,6 +595,13 @@ def main():
                 return 1
     print(f"ok {options.case}")
     return 0
+
+
+def main():
+    def tools_for(case):
+        needs_libcoap = case.rsplit("-", 1)[0] not in LIBCOAP_FREE
+        return (LIBCOAP_SERVER, LIBCOAP_CLIENT) if needs_libcoap else ()
+    return run_case_main(__doc__.splitlines()[0], CASES, tools_for)
 
 
 if __name__ == "__main__":
