@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,54 @@ TEST(DtlsSim, HandshakesOverLossyLinksCompleteOrFailInBoundedTime) {
         EXPECT_LT(took.ms, 300'000) << "seed " << seed;
     }
     EXPECT_GE(completed, 9);
+}
+
+TEST(DtlsSim, TheSessionTableIsBoundedAndRefusesVerifiedClientsWhenFull) {
+    // Endpoints wired by hand: three clients, a server that holds two sessions.
+    DtlsConfig server_config = psk_config(Role::server, "client-1", "secret key 16 b!", 21);
+    server_config.max_sessions = 2;
+    coap::dtls::DtlsEndpoint server(server_config);
+    std::vector<std::unique_ptr<coap::dtls::DtlsEndpoint>> clients;
+    std::vector<coap::Address> addresses;
+    for (std::uint8_t i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<coap::dtls::DtlsEndpoint>(
+            psk_config(Role::client, "client-1", "secret key 16 b!", 30u + i)));
+        addresses.push_back(
+            coap::Address::ipv4({10, 0, 0, static_cast<std::uint8_t>(10 + i)}, 4000));
+    }
+    const coap::Instant now{};
+    for (auto& client : clients)
+        ASSERT_TRUE(client->connect(now, server_address()));
+    for (int round = 0; round < 20; ++round) {
+        for (std::size_t i = 0; i < clients.size(); ++i)
+            while (auto d = clients[i]->next_datagram())
+                server.receive(now, addresses[i], d->bytes);
+        while (auto d = server.next_datagram()) {
+            for (std::size_t i = 0; i < clients.size(); ++i)
+                if (d->peer == addresses[i]) clients[i]->receive(now, server_address(), d->bytes);
+        }
+        EXPECT_LE(server.sessions(), 2u);
+    }
+    int established = 0;
+    for (auto& client : clients)
+        established += client->established(server_address());
+    EXPECT_EQ(established, 2);
+    EXPECT_EQ(server.sessions(), 2u);
+    EXPECT_GE(server.stats().refused_full, 1u);
+    // The refused client's handshake times out at its end, cleanly.
+    bool failed = false;
+    coap::Instant later = now;
+    for (int step = 0; step < 200 && !failed; ++step) {
+        later = later + coap::seconds(1);
+        for (auto& client : clients) {
+            client->handle_timeout(later);
+            while (const auto event = client->next_event())
+                failed = failed || event->failure == Failure::handshake_timeout;
+            while (client->next_datagram()) {
+            }
+        }
+    }
+    EXPECT_TRUE(failed);
 }
 
 TEST(DtlsSim, IdleSessionsCloseAndAClientHandshakesAgain) {
