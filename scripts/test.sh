@@ -18,7 +18,7 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export RC_PARAMS="max_success=${COBALT_PROPERTY_RUNS:-1000}"
 
-note() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+note() { printf '\n\033[1m== %s (%s)\033[0m\n' "$*" "$(date -u +%H:%M:%S)"; }
 
 # configure_and_build DIR [meson setup options...]
 configure_and_build() {
