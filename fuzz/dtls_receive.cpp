@@ -38,7 +38,14 @@ std::vector<std::byte> key() {
 DtlsConfig config(coap::dtls::Role role, std::uint64_t seed) {
     DtlsConfig c;
     c.role = role;
-    c.psk = coap::dtls::PskCredentials{"fuzz-client", key(), {}};
+    c.psk = coap::dtls::PskCredentials{"fuzz-client", key(), {}, {}};
+    if (role == coap::dtls::Role::client) {
+        // Runs the client's hint scan on whatever the network delivers; the
+        // answer is the configured identity, so handshakes still succeed.
+        c.psk->choose_by_hint = [](std::string_view) {
+            return std::optional<coap::dtls::PskIdentity>{{"fuzz-client", key()}};
+        };
+    }
     c.deterministic_seed = seed;
     c.max_sessions = 3;
     c.max_handshakes = 2;

@@ -119,6 +119,16 @@ ParsedClient parse_client_options(const Args& args, std::ostream& out, std::ostr
             const auto text = value();
             if (text != "get" && text != "rst") return usage_error("--cancel takes get or rst");
             options.cancel_by_reset = text == "rst";
+        } else if (arg == "--psk-for-hint") {
+            const auto text = value();
+            const auto first = text ? text->find(',') : std::string_view::npos;
+            const auto second =
+                first == std::string_view::npos ? first : text->find(',', first + 1);
+            if (second == std::string_view::npos || second + 1 == text->size())
+                return usage_error("--psk-for-hint needs HINT,IDENTITY,KEY");
+            options.dtls.by_hint.push_back({std::string(text->substr(0, first)),
+                                            std::string(text->substr(first + 1, second - first - 1)),
+                                            std::string(text->substr(second + 1))});
         } else if (arg == "--psk" || arg == "--identity" || arg == "--cert" || arg == "--key" ||
                    arg == "--ca" || arg == "--server-name") {
             const auto text = value();
@@ -195,6 +205,8 @@ ParsedClient parse_client_options(const Args& args, std::ostream& out, std::ostr
         return usage_error("--psk, --cert, --key and --ca are for coaps:// URIs");
     if (options.dtls.psk && options.dtls.identity.empty())
         return usage_error("--psk needs --identity");
+    if (!options.dtls.by_hint.empty() && !options.dtls.psk)
+        return usage_error("--psk-for-hint needs --psk and --identity for servers without a hint");
     if (options.dtls.certificate.empty() != options.dtls.private_key.empty())
         return usage_error("--cert and --key go together");
     return {std::move(options), exit_code::ok};

@@ -20,8 +20,15 @@ namespace cobalt_cli {
 
 /// DTLS credentials from the command line (client and serve).
 struct DtlsCredentials {
+    /// --psk-for-hint HINT,IDENTITY,KEY: what a client sends for a server's hint.
+    struct HintedPsk {
+        std::string hint;
+        std::string identity;
+        std::string key;
+    };
     std::optional<std::string> psk;
     std::string identity;
+    std::vector<HintedPsk> by_hint;
     std::string certificate;
     std::string private_key;
     std::string ca;

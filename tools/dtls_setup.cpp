@@ -19,9 +19,20 @@ coap::dtls::DtlsConfig client_dtls_config(const DtlsCredentials& credentials,
                                           std::string_view host) {
     coap::dtls::DtlsConfig config;
     config.role = coap::dtls::Role::client;
-    if (credentials.psk)
+    if (credentials.psk) {
         config.psk =
-            coap::dtls::PskCredentials{credentials.identity, key_bytes(*credentials.psk), {}};
+            coap::dtls::PskCredentials{credentials.identity, key_bytes(*credentials.psk), {}, {}};
+        if (!credentials.by_hint.empty()) {
+            config.psk->choose_by_hint =
+                [table = credentials.by_hint](
+                    std::string_view hint) -> std::optional<coap::dtls::PskIdentity> {
+                for (const auto& entry : table)
+                    if (entry.hint == hint)
+                        return coap::dtls::PskIdentity{entry.identity, key_bytes(entry.key)};
+                return std::nullopt;
+            };
+        }
+    }
     if (!credentials.ca.empty() || !credentials.certificate.empty()) {
         coap::dtls::CertificateCredentials certificates;
         certificates.certificate_file = credentials.certificate;
@@ -40,7 +51,7 @@ coap::dtls::DtlsConfig server_dtls_config(const DtlsCredentials& credentials) {
     coap::dtls::DtlsConfig config;
     config.role = coap::dtls::Role::server;
     if (credentials.psk) {
-        coap::dtls::PskCredentials psk{credentials.identity, key_bytes(*credentials.psk), {}};
+        coap::dtls::PskCredentials psk{credentials.identity, key_bytes(*credentials.psk), {}, {}};
         const std::string identity = credentials.identity;
         const std::vector<std::byte> key = psk.key;
         psk.lookup = [identity,

@@ -31,6 +31,8 @@ constexpr const char* payload_flags =
 constexpr const char* dtls_flags =
     "coaps:// (DTLS 1.2):\n"
     "  --psk KEY --identity ID  a pre-shared key (text) and the identity to send\n"
+    "  --psk-for-hint HINT,ID,KEY  for a server sending PSK identity hint HINT, send\n"
+    "                         identity ID with key KEY instead (repeatable)\n"
     "  --ca FILE              trust server certificates issued by these CAs (PEM)\n"
     "  --cert FILE --key FILE  this client's certificate and private key\n"
     "  --server-name NAME     the name the server's certificate must carry\n"

@@ -70,7 +70,7 @@ struct Client {
         config.role = coap::dtls::Role::client;
         const auto* key = reinterpret_cast<const std::byte*>(options.psk.data());
         config.psk =
-            coap::dtls::PskCredentials{options.identity, {key, key + options.psk.size()}, {}};
+            coap::dtls::PskCredentials{options.identity, {key, key + options.psk.size()}, {}, {}};
         config.deterministic_seed = std::getenv("DTLS_LOAD_SYSTEM_ENTROPY") ? 0 : seed;
         dtls = std::make_unique<coap::dtls::DtlsEndpoint>(config);
     }

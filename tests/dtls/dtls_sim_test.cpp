@@ -37,7 +37,7 @@ std::vector<std::byte> bytes(std::string_view text) {
 DtlsConfig psk_config(Role role, std::string identity, std::string key, std::uint64_t seed) {
     DtlsConfig config;
     config.role = role;
-    config.psk = coap::dtls::PskCredentials{std::move(identity), bytes(key), {}};
+    config.psk = coap::dtls::PskCredentials{std::move(identity), bytes(key), {}, {}};
     config.deterministic_seed = seed;
     return config;
 }

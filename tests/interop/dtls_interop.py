@@ -195,6 +195,27 @@ def cobalt_client_psk(ctx):
                            ["--psk", PSK, "--identity", IDENTITY])
 
 
+@case("cobalt-client-psk-hint")
+def cobalt_client_psk_hint(ctx):
+    # The server sends a PSK identity hint; the client's default key is wrong, so
+    # only the identity and key chosen for the hint can complete the handshake.
+    hinted = ["--psk", "not-the-key", "--identity", "default-id",
+              "--psk-for-hint", "other-hint,other-id,also-wrong",
+              "--psk-for-hint", f"libcoap-hint,{IDENTITY},{PSK}"]
+    with LibcoapDtlsServer(ctx, "-k", PSK, "-h", "libcoap-hint") as server:
+        got = cobalt(ctx, "get", *hinted, server.uri("/"))
+        check(got.returncode == 0 and b"libcoap" in got.stdout,
+              f"GET / with the hinted key: exit {got.returncode}, {got.stderr!r}")
+        check(server.alive(), "libcoap's server died")
+    # A hint with no entry: the default (wrong) key is sent and the handshake
+    # fails cleanly (libcoap drops what it cannot decrypt: a timeout).
+    with LibcoapDtlsServer(ctx, "-k", PSK, "-h", "unlisted-hint") as server:
+        fallback = run([ctx.cobalt, "get", *hinted, "--timeout", "6", server.uri("/")])
+        check(fallback.returncode == interop.EXIT["timeout"] and fallback.stdout == b"",
+              f"an unlisted hint: exit {fallback.returncode}")
+        check(server.alive(), "libcoap's server died")
+
+
 @case("cobalt-client-libcoap-server-cert")
 def cobalt_client_cert(ctx):
     c = ctx.certs

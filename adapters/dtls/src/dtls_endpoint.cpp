@@ -3,6 +3,8 @@
 // the caller's timeouts, application data both ways, idle expiry.
 #include "session.hpp"
 
+#include <mbedtls/ssl_ciphersuites.h>
+
 #include <algorithm>
 #include <array>
 
@@ -75,9 +77,31 @@ void DtlsEndpoint::receive(Instant now, const Address& peer, gsl::span<const std
         return;
     }
     session->at(now);
+    if (session->state == Session::State::handshaking) answer_psk_hint(*session, datagram);
     session->inbound = datagram;
     session->inbound_pending = true;
     drive(now, *session);
+}
+
+void DtlsEndpoint::answer_psk_hint(Session& session, gsl::span<const std::byte> datagram) {
+    if (config_.role != Role::client || !config_.psk || !config_.psk->choose_by_hint ||
+        session.hint_answered)
+        return;
+    scan_server_flight(datagram, session.flight);
+    if (!session.flight.key_exchange_seen) return;
+    session.hint_answered = true;
+    // A certificate suite's ServerKeyExchange carries no hint.
+    const auto* suite = session.flight.cipher_suite
+                            ? mbedtls_ssl_ciphersuite_from_id(*session.flight.cipher_suite)
+                            : nullptr;
+    if (suite == nullptr || mbedtls_ssl_ciphersuite_uses_psk(suite) == 0 ||
+        !session.flight.psk_hint)
+        return;
+    ++stats_.psk_hints_received;
+    if (auto chosen = config_.psk->choose_by_hint(*session.flight.psk_hint)) {
+        session.use_identity(*chosen);
+        ++stats_.psk_hints_answered;
+    }
 }
 
 void DtlsEndpoint::accept(Instant now, const Address& peer, gsl::span<const std::byte> datagram) {

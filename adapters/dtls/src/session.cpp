@@ -3,6 +3,9 @@
 // reads take the one datagram being processed, timers run on the caller's time.
 #include "session.hpp"
 
+#include <mbedtls/platform.h>
+#include <mbedtls/platform_util.h>
+
 #include <cstring>
 #include <stdexcept>
 
@@ -17,7 +20,36 @@ DtlsEndpoint::Session::Session(DtlsEndpoint& endpoint, const Address& address)
 }
 
 DtlsEndpoint::Session::~Session() {
+    drop_own_configuration();
     mbedtls_ssl_free(&ssl);
+}
+
+void DtlsEndpoint::Session::use_identity(const PskIdentity& chosen) {
+    drop_own_configuration();
+    auto copy = std::make_unique<mbedtls_ssl_config>(owner->library_->conf);
+    // The copy must not free the shared key when it takes its own.
+    copy->psk = nullptr;
+    copy->psk_len = 0;
+    copy->psk_identity = nullptr;
+    copy->psk_identity_len = 0;
+    if (mbedtls_ssl_conf_psk(copy.get(), reinterpret_cast<const unsigned char*>(chosen.key.data()),
+                             chosen.key.size(),
+                             reinterpret_cast<const unsigned char*>(chosen.identity.data()),
+                             chosen.identity.size()) != 0)
+        return;  // keeps the configured identity; the server decides
+    own_conf = std::move(copy);
+    ssl.conf = own_conf.get();
+}
+
+void DtlsEndpoint::Session::drop_own_configuration() noexcept {
+    if (!own_conf) return;
+    ssl.conf = &owner->library_->conf;
+    if (own_conf->psk != nullptr) {
+        mbedtls_platform_zeroize(own_conf->psk, own_conf->psk_len);
+        mbedtls_free(own_conf->psk);
+    }
+    mbedtls_free(own_conf->psk_identity);
+    own_conf.reset();
 }
 
 void DtlsEndpoint::Session::configure() {
@@ -40,12 +72,15 @@ void DtlsEndpoint::Session::configure() {
 
 void DtlsEndpoint::Session::reset(const Address& address) {
     peer = address;
+    drop_own_configuration();
     (void)mbedtls_ssl_session_reset(&ssl);
     state = State::handshaking;
     intermediate_ms = final_ms = 0;
     inbound = {};
     inbound_pending = false;
     queued.clear();
+    flight = {};
+    hint_answered = false;
     configure();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "library.hpp"
+#include "server_flight_scan.hpp"
 
 #include <deque>
 #include <vector>
@@ -44,6 +45,13 @@ struct DtlsEndpoint::Session {
     bool inbound_pending = false;
     /// Client: plaintext waiting for the handshake.
     std::deque<std::vector<std::byte>> queued;
+    /// Client: the server's first flight as read so far, for its PSK hint.
+    ServerFlightScan flight;
+    bool hint_answered = false;
+
+    /// Client: sends `chosen` instead of the configured identity and key in
+    /// this handshake (a configuration of its own, copied from the shared one).
+    void use_identity(const PskIdentity& chosen);
 
   private:
     static int send_callback(void* self, const unsigned char* data, size_t length);
@@ -51,6 +59,12 @@ struct DtlsEndpoint::Session {
     static void set_timer(void* self, uint32_t intermediate, uint32_t final_delay);
     static int get_timer(void* self);
     void configure();
+    /// Back to the endpoint's shared configuration; frees a chosen identity's.
+    void drop_own_configuration() noexcept;
+
+    /// Set by use_identity(): the shared configuration with another PSK. Its
+    /// other pointers are the shared one's and are never freed through it.
+    std::unique_ptr<mbedtls_ssl_config> own_conf;
 };
 
 }  // namespace coap::dtls

@@ -20,14 +20,26 @@ namespace coap::dtls {
 
 enum class Role : std::uint8_t { client, server };
 
-/// Pre-shared keys (RFC 4279; RFC 7925 §4.2 for CoAP).
-struct PskCredentials {
-    /// Client: the identity sent and its key.
+/// An identity and the key that goes with it.
+struct PskIdentity {
     std::string identity;
     std::vector<std::byte> key;
+};
+
+/// Pre-shared keys (RFC 4279; RFC 7925 §4.2 for CoAP).
+struct PskCredentials {
+    /// Client: the identity sent and its key (also offered when no hint comes).
+    std::string identity;
+    std::vector<std::byte> key;
+    /// Client: the identity and key for the PSK identity hint a server sends in
+    /// its ServerKeyExchange (RFC 4279 §5.2), asked once per handshake; nullopt
+    /// keeps `identity` and `key`. A server that sends no hint never asks it.
+    std::function<std::optional<PskIdentity>(std::string_view hint)> choose_by_hint;
     /// Server: the key of an identity, or nullopt for an unknown one (the
     /// handshake then fails with the unknown_psk_identity alert). Without it,
-    /// the server accepts `identity` with `key` only.
+    /// the server accepts `identity` with `key` only. A server sends no identity
+    /// hint: mbedTLS 2.28 has no way to (its ServerKeyExchange for PSK suites is
+    /// left out or carries an empty hint).
     std::function<std::optional<std::vector<std::byte>>(std::string_view identity)> lookup;
 };
 

@@ -51,6 +51,8 @@ struct DtlsStats {
     std::uint64_t refused_full = 0;           ///< verified clients refused: table full
     std::uint64_t records_out = 0;
     std::uint64_t plaintext_in = 0;
+    std::uint64_t psk_hints_received = 0;  ///< client: hints servers sent
+    std::uint64_t psk_hints_answered = 0;  ///< client: of those, given their own identity
 };
 
 class DtlsEndpoint {
@@ -106,6 +108,9 @@ class DtlsEndpoint {
     /// False when the session failed (and is gone).
     bool flush_queued(Session& session);
     void read_application_data(Instant now, Session& session);
+    /// Client: picks the identity for the server's PSK hint before mbedTLS
+    /// reads the flight that carries it (PskCredentials::choose_by_hint).
+    void answer_psk_hint(Session& session, gsl::span<const std::byte> datagram);
 
     DtlsConfig config_;
     std::unique_ptr<Library> library_;
