@@ -51,10 +51,16 @@ void Driver::service() {
         return;
     }
     servicing_ = true;
+    // Every datagram this pass sends leaves in one batch at its end.
+    transport_.begin_batch();
     struct Reset {
         bool& flag;
-        ~Reset() { flag = false; }
-    } reset{servicing_};
+        Transport& transport;
+        ~Reset() {
+            flag = false;
+            transport.end_batch();
+        }
+    } reset{servicing_, transport_};
     do {
         service_again_ = false;
         // One datagram at a time, each followed by its transmits and events, so

@@ -1,6 +1,7 @@
 // udp_socket.cpp — UdpSocket: opening, options, binding and multicast
 // membership (see udp_socket.hpp). The batched I/O is in udp_socket_io.cpp.
 #include "coap/udp/udp_socket.hpp"
+#include "batch_headers.hpp"
 #include "coap/udp/socket_address.hpp"
 
 #include <fcntl.h>
@@ -77,6 +78,9 @@ UdpSocket::UdpSocket(const SocketConfig& config) : config_(config) {
     receive_buffers_.resize(config_.batch_size * config_.max_datagram_size);
     control_buffers_.resize(config_.batch_size * 256);
     received_.reserve(config_.batch_size);
+    outgoing_.reserve(config_.batch_size);
+    send_bytes_.reserve(config_.batch_size * 1280);
+    headers_ = std::make_unique<BatchHeaders>(config_.batch_size);
 }
 
 UdpSocket::~UdpSocket() {
@@ -96,7 +100,9 @@ UdpSocket::UdpSocket(UdpSocket&& other) noexcept
       errors_(std::move(other.errors_)),
       send_bytes_(std::move(other.send_bytes_)),
       outgoing_(std::move(other.outgoing_)),
-      routes_(std::move(other.routes_)) {}
+      routes_(std::move(other.routes_)),
+      headers_(std::move(other.headers_)),
+      errors_pending_(other.errors_pending_) {}
 
 UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
     if (this != &other) {
@@ -114,6 +120,8 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
         send_bytes_ = std::move(other.send_bytes_);
         outgoing_ = std::move(other.outgoing_);
         routes_ = std::move(other.routes_);
+        headers_ = std::move(other.headers_);
+        errors_pending_ = other.errors_pending_;
     }
     return *this;
 }

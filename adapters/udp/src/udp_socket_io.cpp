@@ -1,6 +1,7 @@
 // udp_socket_io.cpp — UdpSocket's batched I/O: recvmmsg with pktinfo (the
 // multicast flag and the route to answer by), sendmmsg with the remembered
 // pktinfo, and the ICMP error queue (see udp_socket.hpp).
+#include "batch_headers.hpp"
 #include "coap/udp/socket_address.hpp"
 #include "coap/udp/udp_socket.hpp"
 
@@ -40,10 +41,11 @@ gsl::span<const ReceivedDatagram> UdpSocket::receive_batch() {
     received_.clear();
     const std::size_t batch = config_.batch_size;
     const std::size_t size = config_.max_datagram_size;
-    std::vector<mmsghdr> headers(batch);
-    std::vector<iovec> vectors(batch);
-    std::vector<sockaddr_storage> names(batch);
+    auto& headers = headers_->receive;
+    auto& vectors = headers_->receive_vectors;
+    auto& names = headers_->receive_names;
     for (std::size_t i = 0; i < batch; ++i) {
+        headers[i] = {};
         vectors[i] = {receive_buffers_.data() + i * size, size};
         msghdr& h = headers[i].msg_hdr;
         h.msg_name = &names[i];
@@ -60,6 +62,7 @@ gsl::span<const ReceivedDatagram> UdpSocket::receive_batch() {
         count =
             ::recvmmsg(fd_, headers.data(), static_cast<unsigned>(batch), MSG_DONTWAIT, nullptr);
         if (count < 0 && !unreachable_error(errno)) break;
+        if (count < 0) errors_pending_ = true;
     }
     if (count <= 0) return {};
     for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
@@ -107,6 +110,7 @@ void UdpSocket::remember_route(const ReceivedDatagram& datagram) {
 
 gsl::span<const Unreachable> UdpSocket::read_errors() {
     errors_.clear();
+    errors_pending_ = false;
     for (int round = 0; round < 1024; ++round) {
         sockaddr_storage name{};
         std::array<std::byte, 64> data{};
@@ -153,12 +157,13 @@ void UdpSocket::flush() {
     std::size_t next = 0;
     while (next < outgoing_.size()) {
         const std::size_t count = std::min(config_.batch_size, outgoing_.size() - next);
-        std::vector<mmsghdr> headers(count);
-        std::vector<iovec> vectors(count);
-        std::vector<SocketAddress> names(count);
-        std::vector<std::array<std::byte, CMSG_SPACE(sizeof(in6_pktinfo))>> controls(count);
+        auto& headers = headers_->send;
+        auto& vectors = headers_->send_vectors;
+        auto& names = headers_->send_names;
+        auto& controls = headers_->send_controls;
         for (std::size_t i = 0; i < count; ++i) {
             const Outgoing& o = outgoing_[next + i];
+            headers[i] = {};
             names[i] = *to_socket_address(o.peer, family_);
             vectors[i] = {send_bytes_.data() + o.offset, o.length};
             msghdr& h = headers[i].msg_hdr;
@@ -207,7 +212,10 @@ void UdpSocket::flush() {
             }
             // An ICMP error of an earlier datagram is reported here too: it stays in
             // the error queue; send this one again. Anything else drops it.
-            if (sent < 0 && unreachable_error(errno)) continue;
+            if (sent < 0 && unreachable_error(errno)) {
+                errors_pending_ = true;
+                continue;
+            }
             ++stats_.send_failed;
             ++done;
         }

@@ -21,9 +21,12 @@ Instant UdpTransport::now() const {
 bool UdpTransport::refill() {
     batch_ = {};
     next_ = 0;
-    for (const Unreachable& error : socket_.read_errors())
-        if (on_unreachable_) on_unreachable_(error.peer);
     batch_ = socket_.receive_batch();
+    // The error queue costs a system call: read it when a call reported an
+    // ICMP error, or when nothing else came (so that it never stays full).
+    if (socket_.errors_pending() || batch_.empty())
+        for (const Unreachable& error : socket_.read_errors())
+            if (on_unreachable_) on_unreachable_(error.peer);
     return !batch_.empty();
 }
 

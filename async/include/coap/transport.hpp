@@ -58,6 +58,12 @@ class Transport {
     virtual std::optional<Address> resolve(std::string_view host, std::uint16_t port) = 0;
     /// The address this transport receives on.
     virtual Address local_address() const = 0;
+    /// Between begin_batch() and the matching end_batch() a transport may hold
+    /// its sends and put them on the network together at the outermost
+    /// end_batch() (UDP: one sendmmsg). A Driver brackets each service() pass
+    /// with them. By default sends leave at once.
+    virtual void begin_batch() {}
+    virtual void end_batch() {}
     /// Registers (or, with nullptr, removes) the one Serviceable that owns this
     /// transport; see Serviceable.
     virtual void attach(Serviceable* owner) { (void)owner; }

@@ -29,6 +29,9 @@ class DtlsTransport final : public Transport, private Serviceable {
         return below_.resolve(host, port);
     }
     Address local_address() const override { return below_.local_address(); }
+    /// The records of a batch leave together below.
+    void begin_batch() override { below_.begin_batch(); }
+    void end_batch() override { below_.end_batch(); }
     void attach(Serviceable* owner) override;
     void set_unreachable_handler(std::function<void(const Address&)> handler) override;
 

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -91,6 +92,11 @@ class UdpSocket {
     /// Reads the error queue until it is empty: the peers reported unreachable.
     /// Valid until the next call.
     gsl::span<const Unreachable> read_errors();
+    /// A receive or send call reported an ICMP error since the last
+    /// read_errors(): the error queue holds something (readers call
+    /// read_errors() then, and when a batch comes back empty, rather than
+    /// spending a system call on every batch).
+    bool errors_pending() const noexcept { return errors_pending_; }
 
     /// Queues a datagram; sends the queue when it holds batch_size datagrams.
     /// False when the datagram cannot be sent at all (too long, wrong family).
@@ -118,6 +124,8 @@ class UdpSocket {
         unsigned interface_index = 0;
         std::optional<Address> local;  ///< unicast destination it arrived on
     };
+    /// The recvmmsg/sendmmsg headers, sized once (no allocation per call).
+    struct BatchHeaders;
     void close() noexcept;
     void remember_route(const ReceivedDatagram& datagram);
 
@@ -134,6 +142,8 @@ class UdpSocket {
     std::vector<std::byte> send_bytes_;
     std::vector<Outgoing> outgoing_;
     std::unordered_map<Address, Route> routes_;
+    std::unique_ptr<BatchHeaders> headers_;
+    bool errors_pending_ = false;
 };
 
 }  // namespace coap::udp

@@ -5,7 +5,7 @@
 // CLOCK_MONOTONIC in milliseconds; wait() is poll(2) with the deadline.
 //
 // Sends go out at once, except between begin_batch() and end_batch(), where
-// they are queued and leave together through sendmmsg (UdpDriver does that
+// they are queued and leave together through sendmmsg (a Driver does that
 // around every service()). Receives are always batched (recvmmsg).
 #pragma once
 
@@ -51,9 +51,9 @@ class UdpTransport final : public Transport {
     }
 
     // ---- batched sending ----
-    void begin_batch() noexcept { ++batching_; }
+    void begin_batch() noexcept override { ++batching_; }
     /// Ends a batch; the outermost one flushes.
-    void end_batch();
+    void end_batch() override;
     void flush() { socket_.flush(); }
 
     /// Datagrams dropped because the caller's buffer was too short.
