@@ -186,6 +186,81 @@ TEST(Rfc7252_4_5, WithAnEvictionAgeAFullCacheReclaimsAnEntryOnlyOnceItIsThatOld)
     EXPECT_EQ(pair.handler_runs, 4u);
 }
 
+/// A CON request with any method, as raw_get builds a GET.
+std::vector<std::byte> raw_request(Code method, MessageType type, std::uint16_t message_id) {
+    std::vector<std::byte> buffer(64);
+    const std::byte t[1] = {std::byte{0x5b}};
+    MessageWriter writer(buffer, type, method, message_id, t);
+    writer.option(OptionNumber::uri_path, "x");
+    buffer.resize(writer.finish().value());
+    return buffer;
+}
+
+TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsAnAnsweredGetGivesItsEntryBack) {
+    EndpointConfig server;
+    server.capacities.dedup_entries = 2;
+    server.remember_safe_requests = false;
+    EndpointPair pair(1, {}, server);
+    // Far more GETs (CON and NON) and FETCHes than entries: every one is answered.
+    for (std::uint16_t id = 1; id <= 30; ++id) {
+        const Code method = id % 3 == 0 ? codes::fetch : codes::get;
+        const MessageType type =
+            id % 2 == 0 ? MessageType::confirmable : MessageType::non_confirmable;
+        pair.net.inject(pair.client, EndpointPair::server_address(),
+                        raw_request(method, type, id));
+        pair.net.run_for(milliseconds(100));
+    }
+    EXPECT_EQ(pair.handler_runs, 30u);
+    EXPECT_EQ(pair.server_endpoint().stats().dedup_entries_in_use, 0u);
+    EXPECT_EQ(pair.server_endpoint().stats().busy_responses_sent, 0u);
+    // The price, as documented: a duplicate GET runs its handler again (and is
+    // answered again, the same way).
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_request(codes::get, MessageType::confirmable, 2));
+    pair.net.run_for(milliseconds(100));
+    EXPECT_EQ(pair.handler_runs, 31u);
+    EXPECT_TRUE(pair.sent(pair.server, pair.client)
+                    .back()
+                    .is(MessageType::acknowledgement, codes::content));
+}
+
+TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsUnsafeOnesAndBusyGetsStillDeduplicate) {
+    EndpointConfig server;
+    server.capacities.dedup_entries = 4;
+    server.remember_safe_requests = false;
+    EndpointPair pair(1, {}, server);
+    std::optional<ResponderId> later;
+    pair.on_request = [&](Endpoint& s, const Event& event) {
+        if (event.message.message_id() == 7) {
+            later = event.responder;  // a GET still being worked on
+            return;
+        }
+        (void)s.respond(pair.net.now(), event.responder, {},
+                        [](MessageWriter& w) { w.payload("ok"); });
+    };
+    // A PUT and a POST keep their entries: duplicates run nothing again.
+    for (const Code method : {codes::put, codes::post}) {
+        const auto request = raw_request(method, MessageType::confirmable,
+                                         method == codes::put ? 5 : 6);
+        pair.net.inject(pair.client, EndpointPair::server_address(), request);
+        pair.net.run_for(milliseconds(100));
+        pair.net.inject(pair.client, EndpointPair::server_address(), request);
+        pair.net.run_for(milliseconds(100));
+    }
+    EXPECT_EQ(pair.handler_runs, 2u);
+    EXPECT_EQ(pair.server_endpoint().stats().dedup_entries_in_use, 2u);
+    // A GET not answered yet keeps its entry: its duplicate gets an empty ACK.
+    const auto busy = raw_request(codes::get, MessageType::confirmable, 7);
+    pair.net.inject(pair.client, EndpointPair::server_address(), busy);
+    pair.net.run_for(milliseconds(100));
+    pair.net.inject(pair.client, EndpointPair::server_address(), busy);
+    pair.net.run_for(milliseconds(50));
+    EXPECT_EQ(pair.handler_runs, 3u);
+    ASSERT_FALSE(pair.sent(pair.server, pair.client).empty());
+    EXPECT_TRUE(
+        pair.sent(pair.server, pair.client).back().is(MessageType::acknowledgement, codes::empty));
+}
+
 TEST(Rfc7252_4_5, ClientAcknowledgesADuplicateSeparateResponseWithoutReportingItTwice) {
     EndpointPair pair;
     std::optional<ResponderId> later;

@@ -102,6 +102,17 @@ struct EndpointConfig {
     /// retransmission) plus the network's worst delay; `cobalt serve` uses 60 s.
     /// The sustained request rate then grows to dedup_entries / this age.
     Duration dedup_eviction_age{};
+    /// True (the default): a GET or FETCH keeps its dedup entry, with its stored
+    /// piggybacked response, for EXCHANGE_LIFETIME like any request, so a
+    /// duplicate gets that response again and the handler runs once. False: the
+    /// entry goes as soon as the request is answered (piggybacked, or by a NON
+    /// response), as §4.5 allows for requests that are idempotent; a duplicate
+    /// arriving later runs the handler again. Safe methods only (GET, FETCH:
+    /// §5.1, RFC 8132 §2): a repeated PUT or DELETE could answer differently
+    /// the second time. A busy server then spends dedup entries only on
+    /// requests still in progress and on unsafe methods, so GETs are never
+    /// refused with 5.03 for want of entries (`cobalt serve` sets it false).
+    bool remember_safe_requests = true;
     /// A NON response whose token matches no request is rejected with RST
     /// instead of being ignored (RFC 7252 §4.3 allows either). With it, a server
     /// that sends NON notifications for an observation this client forgot (RFC

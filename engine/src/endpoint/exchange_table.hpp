@@ -66,6 +66,9 @@ struct Exchange {
     bool hold = false;                ///< RequestOptions::hold
     bool reset_pending = false;       ///< server: RST seen, response_failed not yet queued
     bool ack_pending = false;         ///< notification: ACK seen, its event not yet queued
+    /// Server: a safe request (GET, FETCH) whose dedup entry goes once it is
+    /// answered (EndpointConfig::remember_safe_requests).
+    bool forget_when_answered = false;
     std::uint32_t notification = 0;   ///< notifying: the NotificationId value
     bool indexed_by_message_id = false;
     bool indexed_by_token = false;

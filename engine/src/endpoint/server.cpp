@@ -115,6 +115,8 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
     e.token_length = static_cast<std::uint8_t>(request.token().size());
     std::memcpy(e.token.data(), request.token().data(), e.token_length);
     e.dedup_slot = *entry;
+    e.forget_when_answered = !config.remember_safe_requests &&
+                             (request.code() == codes::get || request.code() == codes::fetch);
     e.started = now;
     e.state = ExchangeState::pending;
     const Duration deadline = config.effective_response_deadline();
@@ -229,8 +231,12 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
 
     if (piggybacked) {
         send(e.peer, exchanges.message(slot));
-        if (owns_dedup_entry(dedup, e, slot))
-            dedup.store_reply(e.dedup_slot, exchanges.message(slot));
+        if (owns_dedup_entry(dedup, e, slot)) {
+            if (e.forget_when_answered)
+                dedup.erase(e.dedup_slot);
+            else
+                dedup.store_reply(e.dedup_slot, exchanges.message(slot));
+        }
         release_server(slot);
         return Done{};
     }
@@ -242,7 +248,12 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
     }
     e.confirmable = type == MessageType::confirmable;
     if (!transmit_first(now, slot)) return Err{LocalError::transmit_queue_full};
-    if (!e.confirmable) release_server(slot);
+    if (!e.confirmable) {
+        // Answered by a NON response: nothing more will be sent for it.
+        if (e.forget_when_answered && owns_dedup_entry(dedup, e, slot))
+            dedup.erase(e.dedup_slot);
+        release_server(slot);
+    }
     return Done{};
 }
 
