@@ -15,14 +15,20 @@
 namespace cobalt_cli {
 namespace {
 
-/// The wall-clock time as "2026-11-25T01:45:00Z" (the demo's only use of a clock).
-std::string current_time_text() {
+/// The wall-clock time as "2026-11-25T01:45:00Z" (the demo's only use of a
+/// clock), formatted once a second: a server under load answers /time often.
+const std::string& current_time_text() {
+    static std::time_t formatted_at = -1;
+    static std::string text;
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    if (now == formatted_at) return text;
     std::tm utc{};
     gmtime_r(&now, &utc);
-    char text[32];
-    const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return std::string(text, length);
+    char buffer[32];
+    const std::size_t length = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    text.assign(buffer, length);
+    formatted_at = now;
+    return text;
 }
 
 }  // namespace

@@ -21,7 +21,14 @@ Instant UdpTransport::now() const {
 bool UdpTransport::refill() {
     batch_ = {};
     next_ = 0;
+    if (drained_) {
+        // The last batch was short, so the socket was empty then: this pass
+        // ends here without another system call (wait() polls before blocking).
+        drained_ = false;
+        return false;
+    }
     batch_ = socket_.receive_batch();
+    drained_ = !batch_.empty() && batch_.size() < socket_.config().batch_size;
     // The error queue costs a system call: read it when a call reported an
     // ICMP error, or when nothing else came (so that it never stays full).
     if (socket_.errors_pending() || batch_.empty())

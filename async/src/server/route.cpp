@@ -118,24 +118,18 @@ std::string RoutePattern::shape() const {
 }
 
 bool RoutePattern::match(gsl::span<const std::string_view> path, RouteMatch& out) const noexcept {
-    RouteMatch match;
-    match.pattern = this;
-    for (std::size_t i = 0; i < segments_.size(); ++i) {
-        const Segment& segment = segments_[i];
-        if (segment.kind == Kind::rest) {
-            match.rest = path.subspan(i);
-            out = match;
-            return true;
-        }
-        if (i >= path.size()) return false;
-        if (segment.kind == Kind::literal) {
-            if (path[i] != segment.text) return false;
-        } else {
-            match.captures[match.capture_count++] = path[i];
-        }
-    }
-    if (path.size() != segments_.size()) return false;
-    out = match;
+    // A rest wildcard can only be last (parse). The length and the literals
+    // decide first, so that a pattern that does not match copies nothing.
+    const bool takes_rest = !segments_.empty() && segments_.back().kind == Kind::rest;
+    const std::size_t fixed = takes_rest ? segments_.size() - 1 : segments_.size();
+    if (takes_rest ? path.size() < fixed : path.size() != fixed) return false;
+    for (std::size_t i = 0; i < fixed; ++i)
+        if (segments_[i].kind == Kind::literal && path[i] != segments_[i].text) return false;
+    out.pattern = this;
+    out.capture_count = 0;
+    for (std::size_t i = 0; i < fixed; ++i)
+        if (segments_[i].kind == Kind::wildcard) out.captures[out.capture_count++] = path[i];
+    out.rest = takes_rest ? path.subspan(fixed) : gsl::span<const std::string_view>{};
     return true;
 }
 

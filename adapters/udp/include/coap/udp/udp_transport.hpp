@@ -66,6 +66,8 @@ class UdpTransport final : public Transport {
     UdpSocket socket_;
     gsl::span<const ReceivedDatagram> batch_{};
     std::size_t next_ = 0;
+    /// The last batch was short: the next refill reports "nothing" at once.
+    bool drained_ = false;
     int batching_ = 0;
     Serviceable* owner_ = nullptr;
     std::function<void(const Address&)> on_unreachable_;
