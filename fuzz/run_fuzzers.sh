@@ -8,7 +8,8 @@
 #
 # TARGET defaults to every executable defined in fuzz/meson.build. SECONDS=0
 # only replays the corpus. Environment: FUZZ_CXX (default clang++), FUZZ_ARGS
-# (extra libFuzzer flags), FUZZ_OUTPUT_DIR (keep each grown corpus in
+# (extra libFuzzer flags), FUZZ_JOBS (targets fuzzed at once, default 1),
+# FUZZ_OUTPUT_DIR (keep each grown corpus in
 # FUZZ_OUTPUT_DIR/TARGET, e.g. to merge it later). Crash inputs go to
 # BUILD_DIR/fuzz-artifacts/TARGET/, logs to BUILD_DIR/fuzz-logs/TARGET.log.
 # Exits 0 when every target ran clean, 1 when any crashed, 2 on setup errors.
@@ -80,17 +81,18 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$build_dir/fuzz-logs"
 
-summary=()
-passed=0
-failed=0
-for t in "${targets[@]}"; do
-    exe=${executable[$t]:-}
+# fuzz_one TARGET: one time-boxed run; writes "ok LINE" or "FAILED" to
+# $scratch/TARGET.result and what a failure shows to $scratch/TARGET.report.
+fuzz_one() {
+    local t=$1
+    local exe=${executable[$t]:-}
+    local result="$scratch/$t.result" report="$scratch/$t.report"
     if [ -z "$exe" ]; then
-        echo "no such fuzz target: $t" >&2
-        summary+=("fuzz $t: FAILED")
-        failed=$((failed + 1))
-        continue
+        echo "no such fuzz target: $t" >"$report"
+        echo "FAILED" >"$result"
+        return
     fi
+    local corpus
     if [ -n "${FUZZ_OUTPUT_DIR:-}" ]; then
         corpus="$FUZZ_OUTPUT_DIR/$t"
     else
@@ -98,27 +100,30 @@ for t in "${targets[@]}"; do
     fi
     mkdir -p "$corpus"
     cp -R "$script_dir/corpus/$t/." "$corpus/" 2>/dev/null
-    artifacts="$build_dir/fuzz-artifacts/$t"
+    local artifacts="$build_dir/fuzz-artifacts/$t"
     mkdir -p "$artifacts"
-    log="$build_dir/fuzz-logs/$t.log"
+    local log="$build_dir/fuzz-logs/$t.log"
+    local limit
     if [ "$seconds" -eq 0 ]; then
         limit=(-runs=0)
     else
         limit=(-max_total_time="$seconds")
     fi
-    started="$scratch/$t.started"
+    local started="$scratch/$t.started"
     touch "$started"
     echo "== fuzzing $t for ${seconds}s (log: $log)"
     # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
         "$exe" "${limit[@]}" -timeout=25 -print_final_stats=1 \
         -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} "$corpus" >"$log" 2>&1
-    status=$?
+    local status=$?
+    local runs
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     if [ $status -eq 0 ]; then
-        summary+=("fuzz $t: ok (${runs:-0} runs)")
-        passed=$((passed + 1))
-    else
+        echo "ok (${runs:-0} runs)" >"$result"
+        return
+    fi
+    {
         echo "-- $t exited with status $status; end of its log:"
         tail -n 40 "$log"
         find "$artifacts" -type f -newer "$started" | while read -r crash; do
@@ -126,6 +131,31 @@ for t in "${targets[@]}"; do
             # base64 -d > crash.bin, then run the target on crash.bin.
             echo "-- reproducer: $crash ($(stat -c %s "$crash") bytes, base64: $(head -c 65536 "$crash" | base64 -w0))"
         done
+    } >"$report"
+    echo "FAILED" >"$result"
+}
+
+# FUZZ_JOBS targets at a time (default 1); each still gets SECONDS to itself.
+parallel=${FUZZ_JOBS:-1}
+[[ $parallel =~ ^[1-9][0-9]*$ ]] || parallel=1
+for t in "${targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do
+        wait -n
+    done
+    fuzz_one "$t" &
+done
+wait
+
+summary=()
+passed=0
+failed=0
+for t in "${targets[@]}"; do
+    [ -f "$scratch/$t.report" ] && cat "$scratch/$t.report"
+    outcome=$(cat "$scratch/$t.result" 2>/dev/null || echo FAILED)
+    if [ "${outcome%% *}" = ok ]; then
+        summary+=("fuzz $t: $outcome")
+        passed=$((passed + 1))
+    else
         summary+=("fuzz $t: FAILED")
         failed=$((failed + 1))
     fi

@@ -84,7 +84,8 @@ fi
 if [[ ${CI:-} == true || -n ${COBALT_FUZZ_SECONDS:-} ]]; then
   note "fuzzing each target for ${COBALT_FUZZ_SECONDS:-30} s (clang, ASan + UBSan)"
   fuzz_log=$(mktemp)
-  bash fuzz/run_fuzzers.sh build-fuzz "${COBALT_FUZZ_SECONDS:-30}" 2>&1 | tee "$fuzz_log"
+  # One target per core at a time: each still fuzzes for the full time.
+  FUZZ_JOBS=$jobs bash fuzz/run_fuzzers.sh build-fuzz "${COBALT_FUZZ_SECONDS:-30}" 2>&1 | tee "$fuzz_log"
   fuzz_status=${PIPESTATUS[0]}
   summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$fuzz_log" | tail -n1)
   rm -f "$fuzz_log"
