@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -71,6 +72,9 @@ struct ServeOptions {
     /// given), --cert FILE --key FILE [--ca FILE: clients must present a
     /// certificate from these CAs]. The default port is then 5684.
     DtlsCredentials dtls{};
+    /// --workers N: N server processes share the port (SO_REUSEPORT), each
+    /// with its own Endpoint and resources; the kernel keeps a client with one.
+    unsigned workers = 1;
 };
 
 /// Parses serve's arguments (after "serve"); nullopt after printing help (exit
@@ -107,18 +111,27 @@ std::unique_ptr<Server> build_server(coap::Driver& driver, const ServeOptions& o
 /// The Endpoint configuration serve runs with (larger request payloads).
 coap::EndpointConfig server_config(std::uint64_t seed);
 
-/// Runs serve on `transport` until `interrupted` is set; prints what it serves on `err`.
+/// Runs serve on `transport` until `interrupted` is set (or a simulated
+/// network goes idle); prints what it serves on `err`. With `recheck`, no wait
+/// lasts longer, so that a signal landing just before a wait is seen anyway.
 int run_server(coap::Transport& transport, const ServeOptions& options, std::ostream& err,
-               std::uint64_t seed, const volatile std::sig_atomic_t* interrupted);
+               std::uint64_t seed, const volatile std::sig_atomic_t* interrupted,
+               std::optional<coap::Duration> recheck = std::nullopt);
 
 // ---- the transport hook ----
 
 /// THE place where the tool gets its network: a transport bound to
 /// `bind_address` ("::", "0.0.0.0", "127.0.0.1", …) and `port` (0: any).
-/// Returns nullptr (after a message on `err`) when it cannot; today it always
-/// does, until the UDP adapter is wired in here (transport_hook.cpp).
+/// Returns nullptr (after a message on `err`) when it cannot. With
+/// `reuse_port`, other sockets may bind the same port (serve --workers).
 std::unique_ptr<coap::Transport> make_transport(std::string_view bind_address, std::uint16_t port,
-                                                std::ostream& err);
+                                                std::ostream& err, bool reuse_port = false);
+
+/// serve --workers N: runs `serve` in N child processes and waits. SIGINT or
+/// SIGTERM to this process is passed on to every worker as SIGINT; when one
+/// worker ends, the others are stopped. A worker dies with this process
+/// (PR_SET_PDEATHSIG). Returns the first worker's non-zero exit code, else 0.
+int run_workers(unsigned count, const std::function<int()>& serve, std::ostream& err);
 
 /// main.cpp's entry for every network subcommand (client commands and serve):
 /// parses, asks make_transport() for a transport, runs. SIGINT handling and the

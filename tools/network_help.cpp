@@ -113,6 +113,8 @@ const char* network_help(std::string_view command) {
         "options:\n"
         "  --bind ADDR            address to listen on (default ::)\n"
         "  --port N               UDP port (default 5683)\n"
+        "  --workers N            N server processes on the port (SO_REUSEPORT), one\n"
+        "                         per core; each client stays with one of them\n"
         "  --plugtest             serve the ETSI CoAP plugtest resources instead (/test,\n"
         "                         /separate, /seg1/seg2/seg3, /query, /location-query,\n"
         "                         /multi-format, /validate, /create1, /large*, /obs,\n"

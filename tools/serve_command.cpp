@@ -58,6 +58,15 @@ std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& 
                                      : dtls.ca) = value;
         } else if (arg == "--plugtest") {
             options.plugtest = true;
+        } else if (arg == "--workers") {
+            unsigned count = 0;
+            const std::string_view text = i + 1 < args.size() ? args[++i] : "";
+            const auto [end, error] =
+                std::from_chars(text.data(), text.data() + text.size(), count);
+            if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+                count < 1 || count > 64)
+                return usage_error("--workers needs a number 1..64");
+            options.workers = count;
         } else if (arg == "--max-retransmit") {
             unsigned count = 0;
             const std::string_view text = i + 1 < args.size() ? args[++i] : "";
@@ -157,7 +166,8 @@ coap::EndpointConfig server_config(std::uint64_t seed) {
 }
 
 int run_server(coap::Transport& transport, const ServeOptions& options, std::ostream& err,
-               std::uint64_t seed, const volatile std::sig_atomic_t* interrupted) {
+               std::uint64_t seed, const volatile std::sig_atomic_t* interrupted,
+               std::optional<coap::Duration> recheck) {
     coap::EndpointConfig config = server_config(seed);
     if (options.ack_timeout) config.transmission.ack_timeout = *options.ack_timeout;
     if (options.max_retransmit) config.transmission.max_retransmit = *options.max_retransmit;
@@ -176,9 +186,17 @@ int run_server(coap::Transport& transport, const ServeOptions& options, std::ost
                 : server->options().directory.string() + " and the demo resources")
         << " on " << transport.local_address().text().view() << "\n";
     const auto stop = [interrupted] { return interrupted != nullptr && *interrupted != 0; };
-    while (!stop())
-        if (!driver.run_until(stop)) break;
-    err << "cobalt serve: stopped\n";
+    if (recheck) {
+        // A SIGINT that lands between the check of `stop` and the poll(2) that
+        // follows is seen when that wait ends, at most `recheck` later.
+        while (!stop())
+            (void)driver.run_until(stop, driver.now() + *recheck);
+    } else {
+        while (!stop())
+            if (!driver.run_until(stop)) break;  // a simulated network gone idle
+    }
+    err << "cobalt serve: stopped after " << driver.endpoint().stats().datagrams_received
+        << " datagrams received\n";
     return exit_code::ok;
 }
 

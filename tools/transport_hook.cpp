@@ -72,10 +72,26 @@ bool secure(Network& network, const Config& make_config, std::ostream& err,
 #endif
 }
 
+/// One server on its own socket (shared with the other workers' when `reuse_port`).
+int serve(const ServeOptions& options, bool reuse_port) {
+    Network network{make_transport(options.bind, options.port, std::cerr, reuse_port), nullptr};
+    if (!network.udp) return exit_code::no_transport;
+    if (options.dtls.any()) {
+#if COBALT_HAVE_DTLS
+        const auto config = [&] { return server_dtls_config(options.dtls); };
+#else
+        const auto config = [] { return 0; };
+#endif
+        if (!secure(network, config, std::cerr, true)) return exit_code::local_io;
+    }
+    return run_server(network.top(), options, std::cerr, random_seed(), &interrupted,
+                      coap::seconds(1));
+}
+
 }  // namespace
 
 std::unique_ptr<coap::Transport> make_transport(std::string_view bind_address, std::uint16_t port,
-                                                std::ostream& err) {
+                                                std::ostream& err, bool reuse_port) {
     const auto address = coap::Address::parse(bind_address);
     if (!address) {
         err << "cobalt: '" << bind_address << "' is not an IP address to bind to\n";
@@ -87,6 +103,7 @@ std::unique_ptr<coap::Transport> make_transport(std::string_view bind_address, s
     config.receive_buffer = 4 << 20;
     config.send_buffer = 4 << 20;
     config.batch_size = 64;
+    config.reuse_port = reuse_port;
     try {
         return std::make_unique<coap::udp::UdpTransport>(config);
     } catch (const std::system_error& error) {
@@ -102,17 +119,10 @@ int network_command(std::string_view command, const Args& args) {
         int code = exit_code::ok;
         const auto options = parse_serve_options(args, std::cout, std::cerr, code);
         if (!options) return code;
-        Network network{make_transport(options->bind, options->port, std::cerr), nullptr};
-        if (!network.udp) return exit_code::no_transport;
-        if (options->dtls.any()) {
-#if COBALT_HAVE_DTLS
-            const auto config = [&] { return server_dtls_config(options->dtls); };
-#else
-            const auto config = [] { return 0; };
-#endif
-            if (!secure(network, config, std::cerr, true)) return exit_code::local_io;
-        }
-        return run_server(network.top(), *options, std::cerr, random_seed(), &interrupted);
+        if (options->workers > 1)
+            return run_workers(
+                options->workers, [&options] { return serve(*options, true); }, std::cerr);
+        return serve(*options, false);
     }
     Args full{command};
     full.insert(full.end(), args.begin(), args.end());

@@ -62,6 +62,7 @@ UdpSocket::UdpSocket(const SocketConfig& config) : config_(config) {
             set_option(fd_, SOL_SOCKET, SO_RCVBUF, config_.receive_buffer, "SO_RCVBUF");
         if (config_.send_buffer > 0)
             set_option(fd_, SOL_SOCKET, SO_SNDBUF, config_.send_buffer, "SO_SNDBUF");
+        if (config_.reuse_port) set_option(fd_, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
         const auto where = to_socket_address(config_.bind, family_);
         if (!where || ::bind(fd_, where->get(), where->length) != 0) fail("bind");
         sockaddr_storage bound{};

@@ -39,6 +39,11 @@ struct SocketConfig {
     int send_buffer = 0;
     /// Peers whose arrival interface and address are remembered (see above).
     std::size_t max_routes = 4096;
+    /// SO_REUSEPORT: several sockets (one per process or thread) bind the same
+    /// address and port, and the kernel spreads arriving datagrams over them
+    /// by a hash of the source address and port, so that each client stays
+    /// with one socket.
+    bool reuse_port = false;
 };
 
 struct SocketStats {
