@@ -126,9 +126,10 @@ ParsedClient parse_client_options(const Args& args, std::ostream& out, std::ostr
                 first == std::string_view::npos ? first : text->find(',', first + 1);
             if (second == std::string_view::npos || second + 1 == text->size())
                 return usage_error("--psk-for-hint needs HINT,IDENTITY,KEY");
-            options.dtls.by_hint.push_back({std::string(text->substr(0, first)),
-                                            std::string(text->substr(first + 1, second - first - 1)),
-                                            std::string(text->substr(second + 1))});
+            options.dtls.by_hint.push_back(
+                {std::string(text->substr(0, first)),
+                 std::string(text->substr(first + 1, second - first - 1)),
+                 std::string(text->substr(second + 1))});
         } else if (arg == "--psk" || arg == "--identity" || arg == "--cert" || arg == "--key" ||
                    arg == "--ca" || arg == "--server-name") {
             const auto text = value();

@@ -195,8 +195,9 @@ int run_server(coap::Transport& transport, const ServeOptions& options, std::ost
         while (!stop())
             if (!driver.run_until(stop)) break;  // a simulated network gone idle
     }
-    err << "cobalt serve: stopped after " << driver.endpoint().stats().datagrams_received
-        << " datagrams received\n";
+    // One write: the workers of --workers share the stream.
+    err << ("cobalt serve: stopped after " +
+            std::to_string(driver.endpoint().stats().datagrams_received) + " datagrams received\n");
     return exit_code::ok;
 }
 

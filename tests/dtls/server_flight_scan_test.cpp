@@ -74,9 +74,9 @@ Bytes join(std::initializer_list<Bytes> parts) {
 }
 
 TEST(ServerFlightScan, ReadsSuiteAndHintFromRecordsOfOneDatagram) {
-    const Bytes flight = join({record(server_hello(psk_ccm8)),
-                               record(handshake(12, key_exchange_body("libcoap-hint"))),
-                               record(handshake(14, {}))});
+    const Bytes flight =
+        join({record(server_hello(psk_ccm8)),
+              record(handshake(12, key_exchange_body("libcoap-hint"))), record(handshake(14, {}))});
     ServerFlightScan scan;
     scan_server_flight(flight, scan);
     EXPECT_EQ(scan.cipher_suite, psk_ccm8);
@@ -86,9 +86,8 @@ TEST(ServerFlightScan, ReadsSuiteAndHintFromRecordsOfOneDatagram) {
 
 TEST(ServerFlightScan, ReadsMessagesSharingOneRecordAndAcrossDatagrams) {
     ServerFlightScan together;
-    scan_server_flight(record(join({server_hello(psk_ccm8, 0),
-                                    handshake(12, key_exchange_body("h"))})),
-                       together);
+    scan_server_flight(
+        record(join({server_hello(psk_ccm8, 0), handshake(12, key_exchange_body("h"))})), together);
     EXPECT_EQ(together.cipher_suite, psk_ccm8);
     EXPECT_EQ(together.psk_hint, "h");
 
@@ -145,8 +144,8 @@ TEST(ServerFlightScan, RefusesHintsLongerThanRfc4279Allows) {
 }
 
 TEST(ServerFlightScan, DamagedDatagramsGiveTheRightHintOrNone) {
-    const Bytes flight = join({record(server_hello(psk_ccm8)),
-                               record(handshake(12, key_exchange_body("exact")))});
+    const Bytes flight =
+        join({record(server_hello(psk_ccm8)), record(handshake(12, key_exchange_body("exact")))});
     for (std::size_t length = 0; length <= flight.size(); ++length) {
         ServerFlightScan scan;
         scan_server_flight(gsl::span<const std::byte>(flight.data(), length), scan);

@@ -206,8 +206,7 @@ TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsAnAnsweredGetGivesItsEntryBack) 
         const Code method = id % 3 == 0 ? codes::fetch : codes::get;
         const MessageType type =
             id % 2 == 0 ? MessageType::confirmable : MessageType::non_confirmable;
-        pair.net.inject(pair.client, EndpointPair::server_address(),
-                        raw_request(method, type, id));
+        pair.net.inject(pair.client, EndpointPair::server_address(), raw_request(method, type, id));
         pair.net.run_for(milliseconds(100));
     }
     EXPECT_EQ(pair.handler_runs, 30u);
@@ -240,8 +239,8 @@ TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsUnsafeOnesAndBusyGetsStillDedupl
     };
     // A PUT and a POST keep their entries: duplicates run nothing again.
     for (const Code method : {codes::put, codes::post}) {
-        const auto request = raw_request(method, MessageType::confirmable,
-                                         method == codes::put ? 5 : 6);
+        const auto request =
+            raw_request(method, MessageType::confirmable, method == codes::put ? 5 : 6);
         pair.net.inject(pair.client, EndpointPair::server_address(), request);
         pair.net.run_for(milliseconds(100));
         pair.net.inject(pair.client, EndpointPair::server_address(), request);

@@ -105,7 +105,7 @@ void Endpoint::State::start_client(Instant now, std::uint32_t slot) {
         // rest wait in FIFO order.
         if (peer.outstanding >= peer.parameters.nstart) {
             e.state = ExchangeState::queued;
-            e.deadline = detail::never;
+            exchanges.set_deadline(e, detail::never);
             e.next_queued = no_slot;
             if (peer.queue_tail == no_slot)
                 peer.queue_head = slot;
@@ -130,7 +130,7 @@ void Endpoint::State::start_client(Instant now, std::uint32_t slot) {
         if (allowed > now) {
             e.paced = true;
             e.state = ExchangeState::queued;
-            e.deadline = allowed;
+            exchanges.set_deadline(e, allowed);
             peer.paced_until = allowed + pace(e.length);
             return;
         }
@@ -140,13 +140,13 @@ void Endpoint::State::start_client(Instant now, std::uint32_t slot) {
     const Instant ids_free = peer.message_ids.available_at(peer.parameters.exchange_lifetime());
     if (ids_free > now) {
         e.state = ExchangeState::queued;
-        e.deadline = ids_free;
+        exchanges.set_deadline(e, ids_free);
         ++stats.message_id_waits;
         return;
     }
     if (!transmit_first(now, slot)) {
         e.state = ExchangeState::queued;
-        e.deadline = now;  // the transmit queue is full: retry on the next timeout
+        exchanges.set_deadline(e, now);  // the transmit queue is full: retry on the next timeout
     }
 }
 
@@ -171,8 +171,8 @@ bool Endpoint::State::transmit_first(Instant now, std::uint32_t slot) {
         peer.unanswered_bytes += e.length;
     }
     e.state = e.multicast ? ExchangeState::collecting : ExchangeState::awaiting_response;
-    e.deadline = now + (e.multicast ? config.effective_multicast_window()
-                                    : config.effective_non_response_timeout());
+    exchanges.set_deadline(e, now + (e.multicast ? config.effective_multicast_window()
+                                                 : config.effective_non_response_timeout()));
     return true;
 }
 
@@ -288,7 +288,7 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
         leave_outstanding(now, *slot);
         detail::Exchange& held = exchanges[*slot];
         held.state = ExchangeState::held;
-        held.deadline = detail::never;
+        exchanges.set_deadline(held, detail::never);
         return;
     }
     finish_client(now, *slot, received, response.bytes());
@@ -349,7 +349,7 @@ Result<Done, LocalError> Endpoint::State::listen(Instant now, RequestId request,
     listener.state = ExchangeState::awaiting_response;
     // Saturates (Instant arithmetic does): a timeout beyond the end of time means never.
     const Duration wait{timeout.ms > 0 ? timeout.ms : 0};
-    listener.deadline = now + wait;
+    exchanges.set_deadline(listener, now + wait);
     return Done{};
 }
 
@@ -414,11 +414,11 @@ void Endpoint::State::client_timeout(Instant now, std::uint32_t slot) {
             if (!finish_client(
                     now, slot,
                     Event{.kind = EventKind::exchange_failed, .reason = FailureReason::timeout}))
-                e.deadline = now;  // retried once the application drains events
+                exchanges.set_deadline(e, now);  // retried once the application drains events
             return;
         case ExchangeState::collecting:
             if (!finish_client(now, slot, Event{.kind = EventKind::multicast_done}))
-                e.deadline = now;
+                exchanges.set_deadline(e, now);
             return;
         default:
             return;

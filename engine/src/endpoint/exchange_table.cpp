@@ -11,6 +11,9 @@ void ExchangeTable::init(std::size_t requests, std::size_t message_size, std::si
     active_.clear();
     active_.reserve(capacity);
     active_position_.assign(capacity, 0);
+    heap_.clear();
+    heap_.reserve(capacity);
+    heap_position_.assign(capacity, no_slot);
     message_size_ = message_size;
     free_.init(static_cast<std::uint32_t>(requests));
     reserved_free_.init(static_cast<std::uint32_t>(reserved));
@@ -37,6 +40,8 @@ std::optional<std::uint32_t> ExchangeTable::allocate(bool reserved) noexcept {
 
 void ExchangeTable::release(std::uint32_t slot) noexcept {
     unindex(slot);
+    heap_remove(slot);
+    exchanges_[slot].deadline = never;
     exchanges_[slot].state = ExchangeState::unused;
     const std::uint32_t position = active_position_[slot];
     const std::uint32_t last = active_.back();
@@ -47,6 +52,75 @@ void ExchangeTable::release(std::uint32_t slot) noexcept {
         reserved_free_.push(slot - static_cast<std::uint32_t>(requests_));
     else
         free_.push(slot);
+}
+
+void ExchangeTable::set_deadline(std::uint32_t slot, Instant at) noexcept {
+    exchanges_[slot].deadline = at;
+    if (at == never) {
+        heap_remove(slot);
+        return;
+    }
+    std::uint32_t position = heap_position_[slot];
+    if (position == no_slot) {
+        position = static_cast<std::uint32_t>(heap_.size());
+        heap_.push_back(slot);
+        heap_position_[slot] = position;
+    }
+    heap_sift_up(position);
+    heap_sift_down(heap_position_[slot]);
+}
+
+void ExchangeTable::heap_sift_up(std::uint32_t position) noexcept {
+    const std::uint32_t slot = heap_[position];
+    while (position > 0) {
+        const std::uint32_t parent = (position - 1) / 2;
+        if (!(exchanges_[slot].deadline < exchanges_[heap_[parent]].deadline)) break;
+        heap_place(position, heap_[parent]);
+        position = parent;
+    }
+    heap_place(position, slot);
+}
+
+void ExchangeTable::heap_sift_down(std::uint32_t position) noexcept {
+    const std::uint32_t slot = heap_[position];
+    const auto size = static_cast<std::uint32_t>(heap_.size());
+    for (;;) {
+        std::uint32_t child = 2 * position + 1;
+        if (child >= size) break;
+        if (child + 1 < size &&
+            exchanges_[heap_[child + 1]].deadline < exchanges_[heap_[child]].deadline)
+            ++child;
+        if (!(exchanges_[heap_[child]].deadline < exchanges_[slot].deadline)) break;
+        heap_place(position, heap_[child]);
+        position = child;
+    }
+    heap_place(position, slot);
+}
+
+void ExchangeTable::heap_remove(std::uint32_t slot) noexcept {
+    const std::uint32_t position = heap_position_[slot];
+    if (position == no_slot) return;
+    heap_position_[slot] = no_slot;
+    const std::uint32_t last = heap_.back();
+    heap_.pop_back();
+    if (last == slot) return;
+    heap_place(position, last);
+    heap_sift_up(position);
+    heap_sift_down(heap_position_[last]);
+}
+
+void ExchangeTable::collect_due(Instant now, std::vector<std::uint32_t>& out) const {
+    if (heap_.empty() || now < exchanges_[heap_[0]].deadline) return;
+    // Depth-first over the nodes at or before `now`: a node later than `now`
+    // has only later nodes below it.
+    const std::size_t first = out.size();
+    out.push_back(heap_[0]);
+    for (std::size_t i = first; i < out.size(); ++i) {
+        const std::size_t position = heap_position_[out[i]];
+        for (const std::size_t child : {2 * position + 1, 2 * position + 2})
+            if (child < heap_.size() && !(now < exchanges_[heap_[child]].deadline))
+                out.push_back(heap_[child]);
+    }
 }
 
 std::optional<std::uint32_t> ExchangeTable::slot_of(std::uint32_t handle,

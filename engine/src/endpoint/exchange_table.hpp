@@ -43,7 +43,9 @@ inline constexpr Instant never{INT64_MAX};
 struct Exchange {
     Address peer;
     TransmissionParameters parameters{};
-    Instant deadline = never;  ///< when the timer of this exchange fires
+    /// When the timer of this exchange fires. Read freely; written only through
+    /// ExchangeTable::set_deadline, which keeps the timer heap in order.
+    Instant deadline = never;
     Instant started{};
     Duration timeout{};  ///< the current retransmission interval
     std::uint32_t generation = 0;
@@ -69,7 +71,7 @@ struct Exchange {
     /// Server: a safe request (GET, FETCH) whose dedup entry goes once it is
     /// answered (EndpointConfig::remember_safe_requests).
     bool forget_when_answered = false;
-    std::uint32_t notification = 0;   ///< notifying: the NotificationId value
+    std::uint32_t notification = 0;  ///< notifying: the NotificationId value
     bool indexed_by_message_id = false;
     bool indexed_by_token = false;
 
@@ -111,6 +113,22 @@ class ExchangeTable {
         return index - 1;
     }
 
+    // ---- timers: a binary min-heap of the slots with a deadline ----
+    /// Sets the exchange's deadline and its place in the heap (never: out of it).
+    /// O(log n).
+    void set_deadline(std::uint32_t slot, Instant at) noexcept;
+    void set_deadline(const Exchange& e, Instant at) noexcept {
+        set_deadline(static_cast<std::uint32_t>(&e - exchanges_.data()), at);
+    }
+    /// The earliest deadline of any exchange. O(1).
+    std::optional<Instant> earliest_deadline() const noexcept {
+        if (heap_.empty()) return std::nullopt;
+        return exchanges_[heap_[0]].deadline;
+    }
+    /// Appends every slot whose deadline is at or before `now` (O(k log n)
+    /// for k of them: only the heap's nodes at or before `now` are visited).
+    void collect_due(Instant now, std::vector<std::uint32_t>& out) const;
+
     void index_message_id(std::uint32_t slot) noexcept;
     void index_token(std::uint32_t slot) noexcept;
     void unindex(std::uint32_t slot) noexcept;
@@ -150,6 +168,13 @@ class ExchangeTable {
     const std::vector<std::uint32_t>& active() const noexcept { return active_; }
 
   private:
+    void heap_place(std::uint32_t position, std::uint32_t slot) noexcept {
+        heap_[position] = slot;
+        heap_position_[slot] = position;
+    }
+    void heap_sift_up(std::uint32_t position) noexcept;
+    void heap_sift_down(std::uint32_t position) noexcept;
+    void heap_remove(std::uint32_t slot) noexcept;
     static std::uint64_t message_id_key(const Address& peer, std::uint16_t id) noexcept {
         return mix_hash(peer.hash(), id);
     }
@@ -159,6 +184,8 @@ class ExchangeTable {
     std::vector<std::byte> buffers_;
     std::vector<std::uint32_t> active_;
     std::vector<std::uint32_t> active_position_;
+    std::vector<std::uint32_t> heap_;           ///< slots, earliest deadline first
+    std::vector<std::uint32_t> heap_position_;  ///< a slot's index in heap_, or no_slot
     std::size_t message_size_ = 0;
     FreeQueue free_;
     FreeQueue reserved_free_;  ///< slots from requests_ on, for notifications

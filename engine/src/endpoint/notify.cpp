@@ -138,7 +138,7 @@ void Endpoint::State::on_notification_reply(Instant now, std::uint32_t slot, boo
         // timeout, once the application has drained its events.
         (reset ? e.reset_pending : e.ack_pending) = true;
         e.retransmissions = e.parameters.max_retransmit;
-        e.deadline = now;
+        exchanges.set_deadline(e, now);
         exchanges.unindex(slot);
         return;
     }
@@ -175,7 +175,7 @@ void Endpoint::State::notification_timeout(Instant now, std::uint32_t slot) {
                       .peer = e.peer,
                       .reason = e.reset_pending ? FailureReason::reset : FailureReason::timeout};
     if (!events.push(event)) {
-        e.deadline = now;  // retried once the application drains events
+        exchanges.set_deadline(e, now);  // retried once the application drains events
         return;
     }
     release_server(slot);

@@ -92,7 +92,7 @@ void Endpoint::State::on_empty(Instant now, const Address& peer, const MessageVi
             // request that has been acknowledged is no longer outstanding, so the
             // next queued request to this peer may go.
             exchange.state = detail::ExchangeState::awaiting_response;
-            exchange.deadline = now + config.effective_separate_response_timeout();
+            exchanges.set_deadline(exchange, now + config.effective_separate_response_timeout());
             leave_outstanding(now, *slot);
         }
         return;
@@ -106,7 +106,7 @@ void Endpoint::State::on_empty(Instant now, const Address& peer, const MessageVi
             // timeout, once the application has drained its events.
             exchange.reset_pending = true;
             exchange.retransmissions = exchange.parameters.max_retransmit;
-            exchange.deadline = now;
+            exchanges.set_deadline(exchange, now);
             exchanges.unindex(*slot);
             return;
         }

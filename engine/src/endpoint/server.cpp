@@ -120,8 +120,9 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
     e.started = now;
     e.state = ExchangeState::pending;
     const Duration deadline = config.effective_response_deadline();
-    e.deadline = now + (confirmable && config.empty_ack_delay < deadline ? config.empty_ack_delay
-                                                                         : deadline);
+    exchanges.set_deadline(
+        e, now + (confirmable && config.empty_ack_delay < deadline ? config.empty_ack_delay
+                                                                   : deadline));
     dedup[*entry].exchange = *slot;
 
     events.push(Event{.kind = EventKind::request_received,
@@ -243,15 +244,14 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
     if (e.multicast) {
         // §8.2: wait a random leisure before answering a multicast request.
         e.state = ExchangeState::leisure;
-        e.deadline = now + Duration{prng.between(0, e.parameters.default_leisure.ms)};
+        exchanges.set_deadline(e, now + Duration{prng.between(0, e.parameters.default_leisure.ms)});
         return Done{};
     }
     e.confirmable = type == MessageType::confirmable;
     if (!transmit_first(now, slot)) return Err{LocalError::transmit_queue_full};
     if (!e.confirmable) {
         // Answered by a NON response: nothing more will be sent for it.
-        if (e.forget_when_answered && owns_dedup_entry(dedup, e, slot))
-            dedup.erase(e.dedup_slot);
+        if (e.forget_when_answered && owns_dedup_entry(dedup, e, slot)) dedup.erase(e.dedup_slot);
         release_server(slot);
     }
     return Done{};
@@ -281,7 +281,7 @@ bool Endpoint::State::send_empty_ack(std::uint32_t slot) {
     }
     if (!send_empty(e.peer, MessageType::acknowledgement, e.request_message_id)) return false;
     e.state = ExchangeState::acknowledged;
-    e.deadline = e.started + config.effective_response_deadline();
+    exchanges.set_deadline(e, e.started + config.effective_response_deadline());
     if (owns_dedup_entry(dedup, e, slot)) dedup[e.dedup_slot].reply = detail::DedupReply::empty_ack;
     return true;
 }
@@ -292,7 +292,7 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
         case ExchangeState::pending:
             if (e.confirmable && now < e.started + config.effective_response_deadline()) {
                 // §5.2.2: the application is slow; acknowledge and go separate.
-                if (!send_empty_ack(slot)) e.deadline = now;
+                if (!send_empty_ack(slot)) exchanges.set_deadline(e, now);
                 return;
             }
             // Nobody answered in time; an empty ACK now would promise a response
@@ -317,7 +317,7 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
                                        .peer = e.peer,
                                        .reason = e.reset_pending ? FailureReason::reset
                                                                  : FailureReason::timeout})) {
-                    e.deadline = now;  // retried once the application drains events
+                    exchanges.set_deadline(e, now);  // retried once the application drains events
                     return;
                 }
                 release_server(slot);

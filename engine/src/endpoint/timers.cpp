@@ -10,29 +10,28 @@ void Endpoint::State::arm_retransmission(Instant now, detail::Exchange& exchange
     // §4.2: the first timeout is random in [ACK_TIMEOUT, ACK_TIMEOUT × ACK_RANDOM_FACTOR].
     exchange.timeout = Duration{prng.between(p.ack_timeout.ms, p.max_initial_timeout().ms)};
     exchange.retransmissions = 0;
-    exchange.deadline = now + exchange.timeout;
+    exchanges.set_deadline(exchange, now + exchange.timeout);
 }
 
 bool Endpoint::State::retransmit(Instant now, std::uint32_t slot) {
     detail::Exchange& e = exchanges[slot];
     if (e.retransmissions >= e.parameters.max_retransmit) return false;
     if (!send(e.peer, exchanges.message(slot))) {
-        e.deadline = now;  // the queue is full; try again on the next timeout
+        exchanges.set_deadline(e, now);  // the queue is full; try again on the next timeout
         return true;
     }
     ++e.retransmissions;
     ++stats.retransmissions;
     // §4.2: the timeout doubles with every retransmission.
     e.timeout = e.timeout * 2;
-    e.deadline = now + e.timeout;
+    exchanges.set_deadline(e, now + e.timeout);
     return true;
 }
 
 void Endpoint::State::on_timeout(Instant now) {
     // Collect first: handling a deadline may release or start exchanges.
     due.clear();
-    for (const std::uint32_t slot : exchanges.active())
-        if (exchanges[slot].deadline <= now) due.push_back(slot);
+    exchanges.collect_due(now, due);
     for (const std::uint32_t slot : due) {
         const detail::Exchange& e = exchanges[slot];
         if (e.state == detail::ExchangeState::unused || e.deadline > now) continue;
@@ -44,11 +43,7 @@ void Endpoint::State::on_timeout(Instant now) {
 }
 
 std::optional<Instant> Endpoint::State::next_deadline() const noexcept {
-    Instant earliest = detail::never;
-    for (const std::uint32_t slot : exchanges.active())
-        if (exchanges[slot].deadline < earliest) earliest = exchanges[slot].deadline;
-    if (earliest == detail::never) return std::nullopt;
-    return earliest;
+    return exchanges.earliest_deadline();
 }
 
 }  // namespace coap
