@@ -14,8 +14,11 @@ namespace coap {
 
 /// Table sizes. Each full table has a defined outcome, listed per field.
 struct EndpointCapacities {
-    /// Client requests and server requests in progress, together. Full: send_request
-    /// fails with LocalError::exchanges_full; a new request from a peer gets 5.03.
+    /// Client requests and server requests in progress, together (with
+    /// `notifications`, at most 2^22 − 1). Full: send_request fails with
+    /// LocalError::exchanges_full; a new request from a peer gets 5.03. Timers
+    /// are a heap and lookups hash indexes, so the cost of a request does not
+    /// grow with the number in progress (bench/endpoint_scale_bench).
     std::size_t exchanges = 64;
     /// Remembered (peer, message ID) pairs (§4.5), about 124 bytes each with their
     /// index (replies are kept apart, see stored_reply_bytes). Entries live

@@ -11,9 +11,12 @@ namespace {
 
 EndpointConfig sanitized(EndpointConfig config) {
     auto& c = config.capacities;
-    // Handles carry the slot in 16 bits; every table needs at least one slot.
-    c.exchanges = std::clamp<std::size_t>(c.exchanges, 1, 0xfffe);
-    c.notifications = std::min<std::size_t>(c.notifications, 0xfffe - c.exchanges);
+    // Handles carry slot + 1 in their low bits and the slot's generation in the
+    // rest (ExchangeTable::handle_of): at most 2^22 slots leaves the generation
+    // 9 bits or more. Every table needs at least one slot.
+    constexpr std::size_t max_slots = (std::size_t{1} << 22) - 1;
+    c.exchanges = std::clamp<std::size_t>(c.exchanges, 1, max_slots);
+    c.notifications = std::min<std::size_t>(c.notifications, max_slots - c.exchanges);
     c.recent_notifications = std::min<std::size_t>(c.recent_notifications, std::size_t{1} << 22);
     c.dedup_entries = std::max<std::size_t>(c.dedup_entries, 1);
     c.peers = std::max<std::size_t>(c.peers, 1);
