@@ -15,6 +15,13 @@
 
 namespace coap::udp {
 
+/// The distance between two receive buffers: a whole number of cache lines
+/// plus one, so that the starts of a batch's datagrams fall in different cache
+/// sets (at a stride of about 64 KiB they all shared one and evicted each other).
+constexpr std::size_t receive_stride(std::size_t max_datagram_size) noexcept {
+    return (max_datagram_size + 63) / 64 * 64 + 64;
+}
+
 struct UdpSocket::BatchHeaders {
     explicit BatchHeaders(std::size_t batch)
         : receive(batch),

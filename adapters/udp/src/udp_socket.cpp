@@ -76,7 +76,7 @@ UdpSocket::UdpSocket(const SocketConfig& config) : config_(config) {
         close();
         throw;
     }
-    receive_buffers_.resize(config_.batch_size * config_.max_datagram_size);
+    receive_buffers_.resize(config_.batch_size * receive_stride(config_.max_datagram_size));
     control_buffers_.resize(config_.batch_size * 256);
     received_.reserve(config_.batch_size);
     outgoing_.reserve(config_.batch_size);

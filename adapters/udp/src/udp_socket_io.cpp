@@ -41,12 +41,13 @@ gsl::span<const ReceivedDatagram> UdpSocket::receive_batch() {
     received_.clear();
     const std::size_t batch = config_.batch_size;
     const std::size_t size = config_.max_datagram_size;
+    const std::size_t stride = receive_stride(size);
     auto& headers = headers_->receive;
     auto& vectors = headers_->receive_vectors;
     auto& names = headers_->receive_names;
     for (std::size_t i = 0; i < batch; ++i) {
         headers[i] = {};
-        vectors[i] = {receive_buffers_.data() + i * size, size};
+        vectors[i] = {receive_buffers_.data() + i * stride, size};
         msghdr& h = headers[i].msg_hdr;
         h.msg_name = &names[i];
         h.msg_namelen = sizeof names[i];
@@ -76,7 +77,7 @@ gsl::span<const ReceivedDatagram> UdpSocket::receive_batch() {
         if (!peer) continue;
         ReceivedDatagram d;
         d.peer = *peer;
-        d.bytes = {receive_buffers_.data() + i * size, headers[i].msg_len};
+        d.bytes = {receive_buffers_.data() + i * stride, headers[i].msg_len};
         for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
             if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
                 in_pktinfo info{};
