@@ -12,53 +12,13 @@ and prints both request rates and their ratio.
 import argparse
 import os
 import shutil
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
-import time
+
+from server_process import answers_ping, free_port, start, stop
 
 HELLO = b"hello from the cobalt load generator\n"  # load_scenarios.hpp: hello_body
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def answers_ping(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(0.2)
-        s.sendto(struct.pack("!BBH", 0x40, 0, 0x1234), ("127.0.0.1", port))
-        try:
-            data, _ = s.recvfrom(16)
-        except (socket.timeout, ConnectionRefusedError):
-            return False
-    return len(data) >= 4 and (data[0] >> 4) & 3 == 3
-
-
-def start(argv, port):
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{argv[0]} exited at start: {process.stderr.read().decode()}")
-        if answers_ping(port):
-            return process
-    process.kill()
-    raise SystemExit(f"{argv[0]} never answered a ping")
-
-
-def stop(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def run_load(loadgen, port, profile, users, seconds):
