@@ -6,6 +6,7 @@
 // repetitions, and a failure exit when a scenario fails its own checks.
 #include "alloc_window.hpp"
 #include "async_bench.hpp"
+#include "error_watch.hpp"
 #include "ratio_report.hpp"
 #include "text_table.hpp"
 
@@ -40,24 +41,6 @@ void malloc_probe() {
     sink = std::malloc(24);
     std::free(sink);
 }
-
-/// Forwards to `next` and counts the runs that ended with SkipWithError.
-class ErrorWatch final : public benchmark::BenchmarkReporter {
-  public:
-    explicit ErrorWatch(benchmark::BenchmarkReporter& next) noexcept : next_(next) {}
-    bool ReportContext(const Context& context) override { return next_.ReportContext(context); }
-    void ReportRuns(const std::vector<Run>& reports) override {
-        for (const Run& run : reports)
-            if (run.error_occurred) ++errors_;
-        next_.ReportRuns(reports);
-    }
-    void Finalize() override { next_.Finalize(); }
-    std::size_t errors() const noexcept { return errors_; }
-
-  private:
-    benchmark::BenchmarkReporter& next_;
-    std::size_t errors_ = 0;
-};
 
 std::string format(const char* pattern, double value) {
     char text[64];
@@ -141,7 +124,7 @@ int main(int argc, char** argv) {
     const std::unique_ptr<benchmark::BenchmarkReporter> display(
         benchmark::CreateDefaultDisplayReporter());
     bench::CollectingReporter collector(*display);
-    ErrorWatch watch(collector);
+    bench::ErrorWatch watch(collector);
     benchmark::RunSpecifiedBenchmarks(&watch);
     benchmark::Shutdown();
 

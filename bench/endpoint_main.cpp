@@ -7,6 +7,7 @@
 #include "alloc_window.hpp"
 #include "endpoint_bench.hpp"
 #include "endpoint_state_size.hpp"
+#include "error_watch.hpp"
 #include "ratio_report.hpp"
 #include "text_table.hpp"
 
@@ -59,25 +60,6 @@ bool counter_works(std::ostream& err) {
     }
     return true;
 }
-
-/// Forwards to `next` and counts the runs that ended with SkipWithError (a
-/// scenario whose exchanges did not end as expected), so that they fail the program.
-class ErrorWatch final : public benchmark::BenchmarkReporter {
-  public:
-    explicit ErrorWatch(benchmark::BenchmarkReporter& next) noexcept : next_(next) {}
-    bool ReportContext(const Context& context) override { return next_.ReportContext(context); }
-    void ReportRuns(const std::vector<Run>& reports) override {
-        for (const Run& run : reports)
-            if (run.error_occurred) ++errors_;
-        next_.ReportRuns(reports);
-    }
-    void Finalize() override { next_.Finalize(); }
-    std::size_t errors() const noexcept { return errors_; }
-
-  private:
-    benchmark::BenchmarkReporter& next_;
-    std::size_t errors_ = 0;
-};
 
 std::string format(const char* pattern, double value) {
     char text[64];
@@ -160,7 +142,7 @@ int main(int argc, char** argv) {
     const std::unique_ptr<benchmark::BenchmarkReporter> display(
         benchmark::CreateDefaultDisplayReporter());
     bench::CollectingReporter collector(*display);
-    ErrorWatch watch(collector);
+    bench::ErrorWatch watch(collector);
     benchmark::RunSpecifiedBenchmarks(&watch);
     benchmark::Shutdown();
 

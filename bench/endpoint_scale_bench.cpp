@@ -26,6 +26,7 @@
 // capacities.exchanges after clamping is below N + 64) is reported as skipped
 // with the reason, and does not fail the program.
 #include "alloc_counter.hpp"
+#include "error_watch.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -49,10 +50,6 @@ constexpr std::size_t timed_peers = 1024;   ///< peers the timed requests come f
 constexpr std::size_t dedup_margin = 4096;  ///< dedup entries beyond N
 constexpr std::string_view response_payload = "22.5 Cel";
 constexpr coap::Instant now{0};
-
-/// Starts every SkipWithError message for a size the engine cannot hold: such
-/// a skip is a finding, not a failed check, and leaves the exit status alone.
-constexpr std::string_view beyond_capacity = "beyond the engine's capacity: ";
 
 constexpr auto write_request = [](coap::MessageWriter& writer) {
     writer.option(coap::OptionNumber::uri_path, "sensors")
@@ -107,10 +104,9 @@ std::string capacity_problem(std::size_t outstanding) {
     const coap::Endpoint endpoint(probe);
     const std::size_t held = endpoint.config().capacities.exchanges;
     if (held >= outstanding + margin) return {};
-    return std::string(beyond_capacity) +
-           "capacities.exchanges = " + std::to_string(outstanding + margin) + " is clamped to " +
-           std::to_string(held) + " (exchange handles carry the slot in 16 bits), so " +
-           std::to_string(outstanding) + " exchanges cannot be outstanding";
+    return "capacities.exchanges = " + std::to_string(outstanding + margin) + " is clamped to " +
+           std::to_string(held) + ", so " + std::to_string(outstanding) +
+           " exchanges cannot be outstanding";
 }
 
 void set_common_counters(benchmark::State& state, std::size_t outstanding, std::uint64_t bytes,
@@ -135,8 +131,18 @@ struct alignas(2048) DatagramBuffer {
 // ---- server: N requests held by the application ----
 
 struct ServerWorld {
+    static constexpr const char* request_failed =
+        "a timed request did not end with its piggybacked 2.05";
     std::size_t outstanding = 0;
     Built server;
+    Built& built() { return server; }
+    /// Why the timed loop left the table unlike it found it; nullptr if not.
+    const char* unsteady(const coap::EndpointStats& stats) const {
+        if (stats.exchanges_in_use != outstanding || stats.busy_responses_sent != 0 ||
+            stats.duplicates_received != 0 || stats.dropped_datagrams != 0)
+            return "held requests lost, or a 5.03, duplicate or drop in the timed loop";
+        return nullptr;
+    }
     DatagramBuffer request;
     std::size_t request_length = 0;
     std::vector<std::byte> out = std::vector<std::byte>(message_size);
@@ -213,41 +219,19 @@ World& world_for(std::size_t outstanding) {
     return *world;
 }
 
-template <bool with_next_timeout>
-void BM_Server(benchmark::State& state) {
-    const auto n = static_cast<std::size_t>(state.range(0));
-    if (const std::string problem = capacity_problem(n); !problem.empty()) {
-        state.SkipWithError(problem.c_str());
-        return;
-    }
-    ServerWorld& world = world_for<ServerWorld>(n);
-    if (!world.error.empty()) {
-        state.SkipWithError(world.error.c_str());
-        return;
-    }
-    const std::uint64_t allocations_before = bench::alloc_counter::allocations();
-    for (auto _ : state) {
-        if (!world.template one_request<with_next_timeout>()) {
-            state.SkipWithError("a timed request did not end with its piggybacked 2.05");
-            return;
-        }
-    }
-    const std::uint64_t allocations = bench::alloc_counter::allocations() - allocations_before;
-    const coap::EndpointStats stats = world.server.endpoint->stats();
-    if (stats.exchanges_in_use != n || stats.busy_responses_sent != 0 ||
-        stats.duplicates_received != 0 || stats.dropped_datagrams != 0) {
-        state.SkipWithError("held requests lost, or a 5.03, duplicate or drop in the timed loop");
-        return;
-    }
-    set_common_counters(state, n, world.server.bytes, allocations);
-    state.counters["dedup_in_use"] = static_cast<double>(stats.dedup_entries_in_use);
-}
-
 // ---- client: N requests awaiting their ACK ----
 
 struct ClientWorld {
+    static constexpr const char* request_failed = "a timed request did not end with its 2.05";
     std::size_t outstanding = 0;
     Built client;
+    Built& built() { return client; }
+    const char* unsteady(const coap::EndpointStats& stats) const {
+        if (stats.exchanges_in_use != outstanding || stats.retransmissions != 0 ||
+            stats.message_id_waits != 0 || stats.dropped_datagrams != 0)
+            return "outstanding requests lost, or a retransmission, wait or drop";
+        return nullptr;
+    }
     std::vector<std::byte> out = std::vector<std::byte>(message_size);
     DatagramBuffer response;
     std::size_t response_length = 0;
@@ -311,14 +295,19 @@ struct ClientWorld {
     }
 };
 
-template <bool with_next_timeout>
-void BM_Client(benchmark::State& state) {
+// ---- the timed loop, for either side ----
+
+/// N outstanding in a World (ServerWorld, ClientWorld), then one timed request
+/// per iteration; fails (SkipWithError) when a request or the steady state
+/// is not what the World expects.
+template <class World, bool with_next_timeout>
+void BM_Outstanding(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     if (const std::string problem = capacity_problem(n); !problem.empty()) {
         state.SkipWithError(problem.c_str());
         return;
     }
-    ClientWorld& world = world_for<ClientWorld>(n);
+    World& world = world_for<World>(n);
     if (!world.error.empty()) {
         state.SkipWithError(world.error.c_str());
         return;
@@ -326,18 +315,18 @@ void BM_Client(benchmark::State& state) {
     const std::uint64_t allocations_before = bench::alloc_counter::allocations();
     for (auto _ : state) {
         if (!world.template one_request<with_next_timeout>()) {
-            state.SkipWithError("a timed request did not end with its 2.05");
+            state.SkipWithError(World::request_failed);
             return;
         }
     }
     const std::uint64_t allocations = bench::alloc_counter::allocations() - allocations_before;
-    const coap::EndpointStats stats = world.client.endpoint->stats();
-    if (stats.exchanges_in_use != n || stats.retransmissions != 0 || stats.message_id_waits != 0 ||
-        stats.dropped_datagrams != 0) {
-        state.SkipWithError("outstanding requests lost, or a retransmission, wait or drop");
+    const coap::EndpointStats stats = world.built().endpoint->stats();
+    if (const char* problem = world.unsteady(stats)) {
+        state.SkipWithError(problem);
         return;
     }
-    set_common_counters(state, n, world.client.bytes, allocations);
+    set_common_counters(state, n, world.built().bytes, allocations);
+    state.counters["dedup_in_use"] = static_cast<double>(stats.dedup_entries_in_use);
 }
 
 // ---- bytes of state per exchange slot ----
@@ -371,39 +360,16 @@ void register_all() {
             b->Arg(n);
         b->ArgName("outstanding")->Unit(benchmark::kNanosecond);
     };
-    add("server/held", BM_Server<true>);
-    add("server/held/no_next_timeout", BM_Server<false>);
-    add("client/awaiting_ack", BM_Client<true>);
-    add("client/awaiting_ack/no_next_timeout", BM_Client<false>);
+    add("server/held", BM_Outstanding<ServerWorld, true>);
+    add("server/held/no_next_timeout", BM_Outstanding<ServerWorld, false>);
+    add("client/awaiting_ack", BM_Outstanding<ClientWorld, true>);
+    add("client/awaiting_ack/no_next_timeout", BM_Outstanding<ClientWorld, false>);
     benchmark::RegisterBenchmark("exchange_slot_bytes", BM_ExchangeSlotBytes)
         ->ArgName("max_message_size")
         ->Arg(256)
         ->Arg(1152)
         ->Iterations(1);
 }
-
-/// Forwards to `next` and counts the runs that failed their own checks; a skip
-/// for a size beyond the engine's capacity is reported but not counted.
-class ErrorWatch final : public benchmark::BenchmarkReporter {
-  public:
-    explicit ErrorWatch(benchmark::BenchmarkReporter& next) noexcept : next_(next) {}
-    bool ReportContext(const Context& context) override { return next_.ReportContext(context); }
-    void ReportRuns(const std::vector<Run>& reports) override {
-        for (const Run& run : reports) {
-            if (run.error_occurred &&
-                std::string_view(run.error_message).substr(0, beyond_capacity.size()) !=
-                    beyond_capacity)
-                ++errors_;
-        }
-        next_.ReportRuns(reports);
-    }
-    void Finalize() override { next_.Finalize(); }
-    std::size_t errors() const noexcept { return errors_; }
-
-  private:
-    benchmark::BenchmarkReporter& next_;
-    std::size_t errors_ = 0;
-};
 
 }  // namespace
 
@@ -413,7 +379,7 @@ int main(int argc, char** argv) {
     register_all();
     const std::unique_ptr<benchmark::BenchmarkReporter> display(
         benchmark::CreateDefaultDisplayReporter());
-    ErrorWatch watch(*display);
+    bench::ErrorWatch watch(*display);
     benchmark::RunSpecifiedBenchmarks(&watch);
     benchmark::Shutdown();
     if (watch.errors() != 0) {

@@ -21,6 +21,17 @@ std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& 
     };
     bool have_directory = false;
     bool port_given = false;
+    // The next argument as a whole number in [low, high]; it is consumed.
+    const auto count_value = [&args](std::size_t& i, unsigned low,
+                                     unsigned high) -> std::optional<unsigned> {
+        unsigned count = 0;
+        const std::string_view text = i + 1 < args.size() ? args[++i] : "";
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+        if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+            count < low || count > high)
+            return std::nullopt;
+        return count;
+    };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string_view arg = args[i];
         if (arg == "--help" || arg == "-h") {
@@ -59,23 +70,13 @@ std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& 
         } else if (arg == "--plugtest") {
             options.plugtest = true;
         } else if (arg == "--workers") {
-            unsigned count = 0;
-            const std::string_view text = i + 1 < args.size() ? args[++i] : "";
-            const auto [end, error] =
-                std::from_chars(text.data(), text.data() + text.size(), count);
-            if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
-                count < 1 || count > 64)
-                return usage_error("--workers needs a number 1..64");
-            options.workers = count;
+            const auto count = count_value(i, 1, 64);
+            if (!count) return usage_error("--workers needs a number 1..64");
+            options.workers = *count;
         } else if (arg == "--max-retransmit") {
-            unsigned count = 0;
-            const std::string_view text = i + 1 < args.size() ? args[++i] : "";
-            const auto [end, error] =
-                std::from_chars(text.data(), text.data() + text.size(), count);
-            if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
-                count > 20)
-                return usage_error("--max-retransmit needs a number 0..20");
-            options.max_retransmit = static_cast<std::uint8_t>(count);
+            const auto count = count_value(i, 0, 20);
+            if (!count) return usage_error("--max-retransmit needs a number 0..20");
+            options.max_retransmit = static_cast<std::uint8_t>(*count);
         } else if (arg == "--obs-period" || arg == "--separate-delay" || arg == "--ack-timeout") {
             double seconds = -1;
             const std::string_view text = i + 1 < args.size() ? args[++i] : "";
