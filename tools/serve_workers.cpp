@@ -33,6 +33,8 @@ int run_workers(unsigned count, const std::function<int()>& serve, std::ostream&
     sigaddset(&handled, SIGCHLD);
     sigset_t previous;
     ::sigprocmask(SIG_BLOCK, &handled, &previous);
+    // A SIGCHLD ignored by whoever started us would reap the workers unseen.
+    std::signal(SIGCHLD, SIG_DFL);
     const pid_t parent = ::getpid();
     std::vector<pid_t> workers;
     for (unsigned i = 0; i < count; ++i) {
@@ -43,6 +45,11 @@ int run_workers(unsigned count, const std::function<int()>& serve, std::ostream&
             break;
         }
         if (child == 0) {
+            // SIGTERM (a service manager stopping the group) stops a worker as
+            // SIGINT does: cleanly, exit 0.
+            struct sigaction on_interrupt {};
+            ::sigaction(SIGINT, nullptr, &on_interrupt);
+            ::sigaction(SIGTERM, &on_interrupt, nullptr);
             ::sigprocmask(SIG_SETMASK, &previous, nullptr);
             // A worker never outlives the parent, even one killed with SIGKILL.
             (void)::prctl(PR_SET_PDEATHSIG, SIGTERM);

@@ -91,10 +91,11 @@ def wait_gone(pids, seconds):
     return False
 
 
-def start(directory, port, workers, log):
+def start(directory, port, workers, log, own_group=False):
+    """The server, once it has its workers and one of them answers."""
     server = subprocess.Popen([COBALT, "serve", directory, "--bind", "127.0.0.1", "--port",
                                str(port), "--workers", str(workers)],
-                              stdout=subprocess.DEVNULL, stderr=log)
+                              stdout=subprocess.DEVNULL, stderr=log, start_new_session=own_group)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and len(children(server.pid)) < workers:
         time.sleep(0.05)
@@ -151,6 +152,22 @@ def main():
             server.wait(10)
             check(len(workers) == 2 and wait_gone(workers, 5),
                   "workers die with a parent killed by SIGKILL")
+
+        # A service manager stops the whole group with SIGTERM: a clean stop.
+        with open(log_path, "wb") as log:
+            port = free_port()
+            server = start(served, port, 2, log, own_group=True)
+            workers = children(server.pid)
+            # Both serving (so both have their handlers): requests from enough
+            # client ports reach each of them.
+            for i in range(32):
+                request(port, 1, 600 + i, "/time")
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(10)
+            check(server.returncode == 0 and wait_gone(workers, 5),
+                  f"SIGTERM to the process group: exit {server.returncode}, workers gone")
+        with open(log_path) as f:
+            check(f.read().count("stopped after") == 2, "both workers stopped cleanly")
 
         for bad in ("0", "65", "two"):
             refused = subprocess.run([COBALT, "serve", "--workers", bad], capture_output=True,

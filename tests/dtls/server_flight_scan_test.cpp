@@ -19,7 +19,7 @@ using coap::dtls::ServerFlightScan;
 
 constexpr std::uint16_t psk_ccm8 = 0xC0A8;  // TLS_PSK_WITH_AES_128_CCM_8
 
-void put(Bytes& out, std::uint32_t value, int width) {
+void put(Bytes& out, std::uint64_t value, int width) {
     for (int i = width - 1; i >= 0; --i)
         out.push_back(static_cast<std::byte>((value >> (8 * i)) & 0xff));
 }
@@ -97,6 +97,17 @@ TEST(ServerFlightScan, ReadsMessagesSharingOneRecordAndAcrossDatagrams) {
     EXPECT_FALSE(apart.key_exchange_seen);
     scan_server_flight(record(handshake(12, key_exchange_body("second datagram"))), apart);
     EXPECT_EQ(apart.psk_hint, "second datagram");
+}
+
+TEST(ServerFlightScan, AKeyExchangeBeforeItsServerHelloIsKeptUntilTheSuiteComes) {
+    // Datagrams of one flight may arrive in either order.
+    ServerFlightScan scan;
+    scan_server_flight(record(handshake(12, key_exchange_body("early"))), scan);
+    EXPECT_TRUE(scan.key_exchange_seen);
+    EXPECT_FALSE(scan.cipher_suite);
+    scan_server_flight(record(server_hello(psk_ccm8)), scan);
+    EXPECT_EQ(scan.cipher_suite, psk_ccm8);
+    EXPECT_EQ(scan.psk_hint, "early");
 }
 
 TEST(ServerFlightScan, AnEmptyHintIsAHintOfNoBytes) {

@@ -223,6 +223,27 @@ TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsAnAnsweredGetGivesItsEntryBack) 
                     .is(MessageType::acknowledgement, codes::content));
 }
 
+TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsABusyServersOwnAnswersToGetsSpendNoEntries) {
+    EndpointConfig server;
+    server.capacities.exchanges = 1;
+    server.capacities.dedup_entries = 4;
+    server.remember_safe_requests = false;
+    EndpointPair pair(1, {}, server);
+    pair.on_request = [](Endpoint&, const Event&) {};  // holds the one exchange
+    pair.net.inject(pair.client, EndpointPair::server_address(),
+                    raw_request(codes::get, MessageType::confirmable, 1));
+    pair.net.run_for(milliseconds(100));
+    // Every further GET finds the exchange table full: 5.03, and its entry back.
+    for (std::uint16_t id = 2; id <= 20; ++id) {
+        pair.net.inject(pair.client, EndpointPair::server_address(),
+                        raw_request(codes::get, MessageType::confirmable, id));
+        pair.net.run_for(milliseconds(10));
+    }
+    EXPECT_EQ(pair.server_endpoint().stats().busy_responses_sent, 19u);
+    EXPECT_EQ(pair.server_endpoint().stats().dedup_entries_in_use, 1u) << "only the held GET";
+    EXPECT_EQ(pair.handler_runs, 1u);
+}
+
 TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsUnsafeOnesAndBusyGetsStillDeduplicate) {
     EndpointConfig server;
     server.capacities.dedup_entries = 4;

@@ -88,7 +88,9 @@ void DtlsEndpoint::answer_psk_hint(Session& session, gsl::span<const std::byte> 
         session.hint_answered)
         return;
     scan_server_flight(datagram, session.flight);
-    if (!session.flight.key_exchange_seen) return;
+    // Both the suite (ServerHello) and the ServerKeyExchange are needed; they
+    // may come in separate datagrams, in either order.
+    if (!session.flight.key_exchange_seen || !session.flight.cipher_suite) return;
     session.hint_answered = true;
     // A certificate suite's ServerKeyExchange carries no hint.
     const auto* suite = session.flight.cipher_suite

@@ -103,7 +103,8 @@ UdpSocket::UdpSocket(UdpSocket&& other) noexcept
       outgoing_(std::move(other.outgoing_)),
       routes_(std::move(other.routes_)),
       headers_(std::move(other.headers_)),
-      errors_pending_(other.errors_pending_) {}
+      errors_pending_(other.errors_pending_),
+      last_batch_full_(other.last_batch_full_) {}
 
 UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
     if (this != &other) {
@@ -123,6 +124,7 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
         routes_ = std::move(other.routes_);
         headers_ = std::move(other.headers_);
         errors_pending_ = other.errors_pending_;
+        last_batch_full_ = other.last_batch_full_;
     }
     return *this;
 }

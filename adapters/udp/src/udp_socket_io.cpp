@@ -65,6 +65,7 @@ gsl::span<const ReceivedDatagram> UdpSocket::receive_batch() {
         if (count < 0 && !unreachable_error(errno)) break;
         if (count < 0) errors_pending_ = true;
     }
+    last_batch_full_ = count == static_cast<int>(batch);
     if (count <= 0) return {};
     for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
         msghdr& h = headers[i].msg_hdr;

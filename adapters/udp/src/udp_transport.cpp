@@ -28,7 +28,7 @@ bool UdpTransport::refill() {
         return false;
     }
     batch_ = socket_.receive_batch();
-    drained_ = !batch_.empty() && batch_.size() < socket_.config().batch_size;
+    drained_ = !batch_.empty() && !socket_.last_batch_full();
     // The error queue costs a system call: read it when a call reported an
     // ICMP error, or when nothing else came (so that it never stays full).
     if (socket_.errors_pending() || batch_.empty())

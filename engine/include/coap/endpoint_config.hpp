@@ -108,9 +108,11 @@ struct EndpointConfig {
     /// True (the default): a GET or FETCH keeps its dedup entry, with its stored
     /// piggybacked response, for EXCHANGE_LIFETIME like any request, so a
     /// duplicate gets that response again and the handler runs once. False: the
-    /// entry goes as soon as the request is answered (piggybacked, or by a NON
-    /// response), as §4.5 allows for requests that are idempotent; a duplicate
-    /// arriving later runs the handler again. Safe methods only (GET, FETCH:
+    /// entry goes as soon as the request is answered — piggybacked, by a NON
+    /// response, after a multicast request's leisure, or by the endpoint itself
+    /// (4.02, 4.13, 5.03) — as §4.5 allows for requests that are idempotent; a
+    /// duplicate arriving later runs the handler again. (A GET answered by a
+    /// separate CON response keeps its entry.) Safe methods only (GET, FETCH:
     /// §5.1, RFC 8132 §2): a repeated PUT or DELETE could answer differently
     /// the second time. A busy server then spends dedup entries only on
     /// requests still in progress and on unsafe methods, so GETs are never

@@ -186,7 +186,12 @@ void Endpoint::State::reply_directly(Instant now, const Address& peer, const Mes
     const Bytes reply{scratch.data(), *length};
     if (code == codes::service_unavailable) ++stats.busy_responses_sent;
     send(peer, reply);
-    if (dedup_slot != no_slot && confirmable) dedup.store_reply(dedup_slot, reply);
+    if (dedup_slot == no_slot) return;
+    if (!config.remember_safe_requests &&
+        (request.code() == codes::get || request.code() == codes::fetch))
+        dedup.erase(dedup_slot);  // a safe request answered: its entry goes back
+    else if (confirmable)
+        dedup.store_reply(dedup_slot, reply);
 }
 
 Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId responder,
@@ -307,6 +312,8 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
             auto& peer = peers[e.peer_slot];
             exchanges.set_message_id(slot, next_message_id(now, peer));
             send(e.peer, exchanges.message(slot));
+            if (e.forget_when_answered && owns_dedup_entry(dedup, e, slot))
+                dedup.erase(e.dedup_slot);
             release_server(slot);
             return;
         }

@@ -102,6 +102,9 @@ class UdpSocket {
     /// read_errors() then, and when a batch comes back empty, rather than
     /// spending a system call on every batch).
     bool errors_pending() const noexcept { return errors_pending_; }
+    /// The last receive_batch() filled every slot (more may be waiting), counting
+    /// datagrams it then dropped (oversize, unreadable address).
+    bool last_batch_full() const noexcept { return last_batch_full_; }
 
     /// Queues a datagram; sends the queue when it holds batch_size datagrams.
     /// False when the datagram cannot be sent at all (too long, wrong family).
@@ -149,6 +152,7 @@ class UdpSocket {
     std::unordered_map<Address, Route> routes_;
     std::unique_ptr<BatchHeaders> headers_;
     bool errors_pending_ = false;
+    bool last_batch_full_ = false;
 };
 
 }  // namespace coap::udp
