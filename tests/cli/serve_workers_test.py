@@ -9,6 +9,7 @@ Usage: serve_workers_test.py PATH_TO_COBALT
 """
 import os
 import re
+import select
 import signal
 import socket
 import struct
@@ -73,22 +74,24 @@ def children(pid):
         return []
 
 
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().split(") ")[1][0] != "Z"
-
-
 def wait_gone(pids, seconds):
+    """Blocks on each process's pidfd (readable once it has exited) until all
+    are gone or `seconds` pass; no polling."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not any(alive(p) for p in pids):
-            return True
-        time.sleep(0.05)
-    return False
+    for pid in pids:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            left = max(0.0, deadline - time.monotonic())
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                return False
+        finally:
+            os.close(fd)
+    # Exited; a worker may still be a zombie until its parent reaps it.
+    return True
 
 
 def start(directory, port, workers, log, own_group=False):
@@ -96,10 +99,11 @@ def start(directory, port, workers, log, own_group=False):
     server = subprocess.Popen([COBALT, "serve", directory, "--bind", "127.0.0.1", "--port",
                                str(port), "--workers", str(workers)],
                               stdout=subprocess.DEVNULL, stderr=log, start_new_session=own_group)
+    # Each attempt waits on the network (a request with its own timeout):
+    # until every worker is forked and one of them answers.
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and len(children(server.pid)) < workers:
-        time.sleep(0.05)
-    while time.monotonic() < deadline and request(port, 1, 1, "/time") is None:
+    while time.monotonic() < deadline and (len(children(server.pid)) < workers
+                                           or request(port, 1, 1, "/time") is None):
         pass
     return server
 
