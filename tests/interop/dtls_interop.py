@@ -67,7 +67,7 @@ def make_certificates(work):
 
 
 class CobaltDtlsServer(interop.Peer):
-    """`cobalt serve DIR` with DTLS options; ready when it answers a coaps GET."""
+    """`cobalt serve DIR` with DTLS options; ready when it says it serves on its port."""
 
     def __init__(self, ctx, directory, *dtls_args):
         self.port = interop.free_udp_port(V4)
@@ -82,8 +82,10 @@ class CobaltDtlsServer(interop.Peer):
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise Failure(f"cobalt serve exited with {self.process.returncode} at start")
+            # The log is shared by every peer of the case: only this server's
+            # own line (its port) says that it is bound.
             with open(self.log.name) as log:
-                if "serving" in log.read():
+                if f" on {V4.host}:{self.port}\n" in log.read():
                     return self
             time.sleep(0.05)
         raise Failure("cobalt serve did not start")
