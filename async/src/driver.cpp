@@ -65,9 +65,8 @@ void Driver::service() {
         service_again_ = false;
         // One datagram at a time, each followed by its transmits and events, so
         // that neither queue of the Endpoint overflows during a burst.
-        while (auto received = transport_.receive(receive_buffer_)) {
-            endpoint_.handle_datagram(transport_.now(), received->peer,
-                                      {receive_buffer_.data(), received->length},
+        while (const auto received = transport_.receive_view(receive_buffer_)) {
+            endpoint_.handle_datagram(transport_.now(), received->peer, received->bytes,
                                       received->arrival);
             flush();
             drain_events();
@@ -83,8 +82,19 @@ void Driver::service() {
 }
 
 void Driver::flush() {
-    while (const auto transmit = endpoint_.poll_transmit(transmit_buffer_))
+    for (;;) {
+        // Straight into the transport's send batch when it offers room.
+        const auto slot = transport_.transmit_slot(transmit_buffer_.size());
+        if (!slot.empty()) {
+            const auto transmit = endpoint_.poll_transmit(slot);
+            if (!transmit) return;
+            transport_.commit_transmit(transmit->peer, transmit->length);
+            continue;
+        }
+        const auto transmit = endpoint_.poll_transmit(transmit_buffer_);
+        if (!transmit) return;
         transport_.send(transmit->peer, {transmit_buffer_.data(), transmit->length});
+    }
 }
 
 void Driver::drain_events() {

@@ -80,7 +80,7 @@ UdpSocket::UdpSocket(const SocketConfig& config) : config_(config) {
     control_buffers_.resize(config_.batch_size * 256);
     received_.reserve(config_.batch_size);
     outgoing_.reserve(config_.batch_size);
-    send_bytes_.reserve(config_.batch_size * 1280);
+    send_bytes_.resize(config_.batch_size * 1280);
     headers_ = std::make_unique<BatchHeaders>(config_.batch_size);
 }
 
@@ -100,6 +100,7 @@ UdpSocket::UdpSocket(UdpSocket&& other) noexcept
       received_(std::move(other.received_)),
       errors_(std::move(other.errors_)),
       send_bytes_(std::move(other.send_bytes_)),
+      send_used_(std::exchange(other.send_used_, 0)),
       outgoing_(std::move(other.outgoing_)),
       routes_(std::move(other.routes_)),
       headers_(std::move(other.headers_)),
@@ -120,6 +121,7 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
         received_ = std::move(other.received_);
         errors_ = std::move(other.errors_);
         send_bytes_ = std::move(other.send_bytes_);
+        send_used_ = std::exchange(other.send_used_, 0);
         outgoing_ = std::move(other.outgoing_);
         routes_ = std::move(other.routes_);
         headers_ = std::move(other.headers_);

@@ -146,13 +146,33 @@ gsl::span<const Unreachable> UdpSocket::read_errors() {
 }
 
 bool UdpSocket::send(const Address& peer, gsl::span<const std::byte> datagram) {
-    if (datagram.size() > 65507 + (family_ == AF_INET6 ? 20u : 0u)) return false;
+    if (datagram.size() > max_payload()) return false;
+    const auto slot = send_slot(datagram.size());
+    if (!datagram.empty()) std::memcpy(slot.data(), datagram.data(), datagram.size());
+    return commit_send_slot(peer, datagram.size());
+}
+
+gsl::span<std::byte> UdpSocket::send_slot(std::size_t size) {
+    if (send_used_ + size > send_bytes_.size()) {
+        // No room left in this batch's bytes: it leaves now (or, for a
+        // datagram larger than they are, they grow once).
+        if (!outgoing_.empty()) flush();
+        if (size > send_bytes_.size()) send_bytes_.resize(size);
+    }
+    return {send_bytes_.data() + send_used_, size};
+}
+
+bool UdpSocket::commit_send_slot(const Address& peer, std::size_t length) {
+    if (length > max_payload() || send_used_ + length > send_bytes_.size()) return false;
     if (!to_socket_address(peer, family_)) return false;
-    const std::size_t offset = send_bytes_.size();
-    send_bytes_.insert(send_bytes_.end(), datagram.begin(), datagram.end());
-    outgoing_.push_back({peer, offset, datagram.size()});
+    outgoing_.push_back({peer, send_used_, length});
+    send_used_ += length;
     if (outgoing_.size() >= config_.batch_size) flush();
     return true;
+}
+
+std::size_t UdpSocket::max_payload() const noexcept {
+    return 65507 + (family_ == AF_INET6 ? 20u : 0u);
 }
 
 void UdpSocket::flush() {
@@ -173,6 +193,7 @@ void UdpSocket::flush() {
             h.msg_namelen = names[i].length;
             h.msg_iov = &vectors[i];
             h.msg_iovlen = 1;
+            if (routes_.empty()) continue;
             const auto route = routes_.find(o.peer);
             if (route == routes_.end()) continue;
             // Answer by the interface (and unicast address) the peer reached us on.
@@ -225,7 +246,7 @@ void UdpSocket::flush() {
         next += count;
     }
     outgoing_.clear();
-    send_bytes_.clear();
+    send_used_ = 0;
 }
 
 }  // namespace coap::udp

@@ -50,8 +50,21 @@ std::optional<Received> UdpTransport::receive(gsl::span<std::byte> buffer) {
     }
 }
 
+std::optional<ReceivedView> UdpTransport::receive_view(gsl::span<std::byte> scratch) {
+    (void)scratch;
+    if (next_ >= batch_.size() && !refill()) return std::nullopt;
+    const ReceivedDatagram& d = batch_[next_++];
+    return ReceivedView{d.peer, d.bytes, ArrivalInfo{.multicast = d.multicast}};
+}
+
 bool UdpTransport::send(const Address& peer, gsl::span<const std::byte> datagram) {
     if (!socket_.send(peer, datagram)) return false;
+    if (batching_ == 0) socket_.flush();
+    return true;
+}
+
+bool UdpTransport::commit_transmit(const Address& peer, std::size_t length) {
+    if (!socket_.commit_send_slot(peer, length)) return false;
     if (batching_ == 0) socket_.flush();
     return true;
 }

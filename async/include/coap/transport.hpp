@@ -25,6 +25,14 @@ struct Received {
     ArrivalInfo arrival{};
 };
 
+/// One datagram lent by a transport: `bytes` stay valid until the next call
+/// on the transport.
+struct ReceivedView {
+    Address peer;
+    gsl::span<const std::byte> bytes;
+    ArrivalInfo arrival{};
+};
+
 /// Something a transport can wake: a Driver. A transport that runs several of
 /// them in one thread (the simulated network) services each when a datagram
 /// arrives for it or its next_wakeup() passes, even while another one waits.
@@ -49,6 +57,27 @@ class Transport {
     /// Sends one datagram; false when the transport dropped it (the Endpoint's
     /// retransmission covers that, as it covers loss).
     virtual bool send(const Address& peer, gsl::span<const std::byte> datagram) = 0;
+    /// Like receive(), but the datagram may be lent where the transport already
+    /// holds it (UDP: its recvmmsg batch), saving a copy; valid until the next
+    /// call on the transport. By default it is received into `scratch`.
+    virtual std::optional<ReceivedView> receive_view(gsl::span<std::byte> scratch) {
+        const auto received = receive(scratch);
+        if (!received) return std::nullopt;
+        return ReceivedView{received->peer, scratch.first(received->length), received->arrival};
+    }
+    /// Room for at least `size` bytes in which to write the next datagram where
+    /// it will be sent from (UDP: the sendmmsg batch), so that it is not copied
+    /// again; commit_transmit() then sends its first `length` bytes. An empty
+    /// span (the default) means the transport has none: use send().
+    virtual gsl::span<std::byte> transmit_slot(std::size_t size) {
+        (void)size;
+        return {};
+    }
+    virtual bool commit_transmit(const Address& peer, std::size_t length) {
+        (void)peer;
+        (void)length;
+        return false;
+    }
     /// Blocks (a simulated transport advances its virtual time instead) until a
     /// datagram may be waiting or `deadline` passes; nullopt: no deadline. False
     /// when nothing can ever happen any more (a simulated network gone idle).

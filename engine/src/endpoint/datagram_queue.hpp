@@ -1,6 +1,7 @@
 // datagram_queue.hpp — DatagramQueue: datagrams waiting for poll_transmit, in
-// order. Owns a ring of fixed-size buffers; a datagram is copied in once and
-// copied out once. Fixed capacity; push reports a full queue.
+// order. Owns a ring of fixed-size buffers; a datagram is copied in once (or
+// written in place: reserve/commit) and copied out once. Fixed capacity; push
+// reports a full queue.
 #pragma once
 
 #include "coap/address.hpp"
@@ -33,6 +34,22 @@ class DatagramQueue {
         entries_[slot] = Entry{peer, datagram.size()};
         if (!datagram.empty())
             std::memcpy(bytes_.data() + slot * datagram_size_, datagram.data(), datagram.size());
+        ++count_;
+        return true;
+    }
+
+    /// Room for the next datagram, to be written in place and then queued by
+    /// commit() (no copy); empty when the queue is full. Valid until the next
+    /// push() or commit().
+    gsl::span<std::byte> reserve() noexcept {
+        if (full()) return {};
+        const std::size_t slot = (head_ + count_) % entries_.size();
+        return {bytes_.data() + slot * datagram_size_, datagram_size_};
+    }
+    /// Queues the first `length` bytes of reserve() for `peer`.
+    bool commit(const Address& peer, std::size_t length) noexcept {
+        if (full() || length > datagram_size_) return false;
+        entries_[(head_ + count_) % entries_.size()] = Entry{peer, length};
         ++count_;
         return true;
     }

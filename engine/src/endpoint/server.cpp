@@ -225,7 +225,11 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
     }
     if (transmits.full() && !e.multicast) return Err{LocalError::transmit_queue_full};
 
-    MessageWriter writer(exchanges.buffer(slot), type, options.code,
+    // A piggybacked response is sent once and never again from the exchange:
+    // it is written straight into the transmit queue (duplicates get the copy
+    // in the dedup cache).
+    const gsl::span<std::byte> target = piggybacked ? transmits.reserve() : exchanges.buffer(slot);
+    MessageWriter writer(target, type, options.code,
                          piggybacked ? e.request_message_id : std::uint16_t{0}, e.token_bytes());
     if (build) (*build)(writer);
     const auto length = writer.finish();
@@ -233,19 +237,19 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
         return Err{length.error() == WriteError::buffer_too_small ? LocalError::message_too_large
                                                                   : LocalError::invalid_message};
     }
-    e.length = static_cast<std::uint32_t>(*length);
 
     if (piggybacked) {
-        send(e.peer, exchanges.message(slot));
+        (void)transmits.commit(e.peer, *length);
         if (owns_dedup_entry(dedup, e, slot)) {
             if (e.forget_when_answered)
                 dedup.erase(e.dedup_slot);
             else
-                dedup.store_reply(e.dedup_slot, exchanges.message(slot));
+                dedup.store_reply(e.dedup_slot, target.first(*length));
         }
         release_server(slot);
         return Done{};
     }
+    e.length = static_cast<std::uint32_t>(*length);
     if (e.multicast) {
         // §8.2: wait a random leisure before answering a multicast request.
         e.state = ExchangeState::leisure;

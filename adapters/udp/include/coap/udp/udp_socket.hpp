@@ -109,6 +109,13 @@ class UdpSocket {
     /// Queues a datagram; sends the queue when it holds batch_size datagrams.
     /// False when the datagram cannot be sent at all (too long, wrong family).
     bool send(const Address& peer, gsl::span<const std::byte> datagram);
+    /// Room for a datagram of up to `size` bytes in the batch being queued, to
+    /// be written in place (no copy on the way to sendmmsg). Valid until the
+    /// next call; when the batch has no room left it is sent first.
+    gsl::span<std::byte> send_slot(std::size_t size);
+    /// Queues the first `length` bytes of the last send_slot() for `peer`, as
+    /// send() does. False when they cannot be sent at all.
+    bool commit_send_slot(const Address& peer, std::size_t length);
     /// Sends everything queued (sendmmsg, batch_size at a time). A datagram the
     /// kernel refuses (full buffer, no route) is dropped and counted.
     void flush();
@@ -135,6 +142,7 @@ class UdpSocket {
     /// The recvmmsg/sendmmsg headers, sized once (no allocation per call).
     struct BatchHeaders;
     void close() noexcept;
+    std::size_t max_payload() const noexcept;
     void remember_route(const ReceivedDatagram& datagram);
 
     int fd_ = -1;
@@ -147,7 +155,8 @@ class UdpSocket {
     std::vector<std::byte> control_buffers_;
     std::vector<ReceivedDatagram> received_;
     std::vector<Unreachable> errors_;
-    std::vector<std::byte> send_bytes_;
+    std::vector<std::byte> send_bytes_;  ///< [0, send_used_): the queued datagrams
+    std::size_t send_used_ = 0;
     std::vector<Outgoing> outgoing_;
     std::unordered_map<Address, Route> routes_;
     std::unique_ptr<BatchHeaders> headers_;
