@@ -36,7 +36,9 @@ class UdpTransport final : public Transport {
     /// The datagram where recvmmsg put it: no copy.
     std::optional<ReceivedView> receive_view(gsl::span<std::byte> scratch) override;
     /// Room in the sendmmsg batch itself (UdpSocket::send_slot).
-    gsl::span<std::byte> transmit_slot(std::size_t size) override { return socket_.send_slot(size); }
+    gsl::span<std::byte> transmit_slot(std::size_t size) override {
+        return socket_.send_slot(size);
+    }
     bool commit_transmit(const Address& peer, std::size_t length) override;
     /// Flushes, then poll(2)s the socket until it is readable (or has an error)
     /// or `deadline` passes. Always true: a real network can always deliver.
