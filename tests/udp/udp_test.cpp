@@ -394,6 +394,55 @@ TEST(UdpTransport, ADatagramLongerThanTheCallersBufferIsDropped) {
     EXPECT_EQ(receiver.dropped_short_buffer(), 1u);
 }
 
+TEST(UdpTransport, DatagramsAreWrittenIntoTheSendBatchAndLentFromTheReceiveBatch) {
+    SocketConfig config = bound_to(ipv4_loopback);
+    config.batch_size = 8;
+    UdpTransport sender(config);
+    UdpTransport receiver(config);
+    // 20 datagrams written in place, inside one batch: they leave by sendmmsg,
+    // 8 at a time, and the last 4 at end_batch().
+    sender.begin_batch();
+    for (int i = 0; i < 20; ++i) {
+        const auto slot = sender.transmit_slot(1152);
+        ASSERT_GE(slot.size(), 1152u);
+        slot[0] = std::byte{static_cast<unsigned char>(i)};
+        slot[1] = std::byte{0x5a};
+        ASSERT_TRUE(sender.commit_transmit(receiver.local_address(), 2));
+    }
+    EXPECT_EQ(sender.socket().stats().sent, 16u);
+    sender.end_batch();
+    EXPECT_EQ(sender.socket().stats().sent, 20u);
+    EXPECT_EQ(sender.socket().stats().send_calls, 3u);
+    // A slot larger than the batch's bytes grows them once, after sending what waits.
+    const std::vector<std::byte> big(20000, std::byte{0x33});
+    ASSERT_TRUE(sender.send(receiver.local_address(), big));
+
+    std::vector<int> seen;
+    std::size_t big_seen = 0;
+    std::array<std::byte, 4> scratch{};  // unused: the datagrams are lent
+    const Instant limit = monotonic_now() + milliseconds(5000);
+    while (seen.size() + big_seen < 21 && monotonic_now() < limit) {
+        receiver.wait(monotonic_now() + milliseconds(100));
+        while (const auto view = receiver.receive_view(scratch)) {
+            EXPECT_EQ(view->peer, sender.local_address());
+            EXPECT_FALSE(view->bytes.data() >= scratch.data() &&
+                         view->bytes.data() < scratch.data() + scratch.size());
+            if (view->bytes.size() == big.size()) {
+                EXPECT_TRUE(cobalt_equal(view->bytes, big));
+                ++big_seen;
+                continue;
+            }
+            ASSERT_EQ(view->bytes.size(), 2u);
+            EXPECT_EQ(view->bytes[1], std::byte{0x5a});
+            seen.push_back(std::to_integer<int>(view->bytes[0]));
+        }
+    }
+    EXPECT_EQ(big_seen, 1u);
+    ASSERT_EQ(seen.size(), 20u);
+    for (int i = 0; i < 20; ++i)
+        EXPECT_EQ(seen[static_cast<std::size_t>(i)], i);
+}
+
 /// A port on `address` that nothing listens on (bound, then closed).
 std::uint16_t closed_port(const Address& address) {
     return UdpSocket(bound_to(address)).local_address().port();
