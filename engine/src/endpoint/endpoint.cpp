@@ -18,8 +18,10 @@ EndpointConfig sanitized(EndpointConfig config) {
     c.exchanges = std::clamp<std::size_t>(c.exchanges, 1, max_slots);
     c.notifications = std::min<std::size_t>(c.notifications, max_slots - c.exchanges);
     c.recent_notifications = std::min<std::size_t>(c.recent_notifications, std::size_t{1} << 22);
-    c.dedup_entries = std::max<std::size_t>(c.dedup_entries, 1);
-    c.peers = std::max<std::size_t>(c.peers, 1);
+    // Slots are 32-bit, and a hash index has twice as many buckets as entries.
+    constexpr std::size_t max_indexed = std::size_t{1} << 30;
+    c.dedup_entries = std::clamp<std::size_t>(c.dedup_entries, 1, max_indexed);
+    c.peers = std::clamp<std::size_t>(c.peers, 1, max_indexed);
     c.queued_datagrams = std::max<std::size_t>(c.queued_datagrams, 1);
     c.events = std::max<std::size_t>(c.events, 1);
     c.max_message_size = std::clamp<std::size_t>(c.max_message_size, 64, 65507);

@@ -1,8 +1,10 @@
 // hash_index.hpp — HashIndex: a fixed-capacity open-addressing index from a
 // 64-bit key hash to a slot number in some table. Owns probing and deletion
 // (linear probing, backward-shift delete, no tombstones); the table owns the
-// keys, so lookups take a predicate that confirms a candidate slot.
-// Sized once by init(); never allocates afterwards.
+// keys, so lookups take a predicate that confirms a candidate slot. A bucket
+// is 8 bytes (the hash's low 32 bits and the slot), so that a probe touches
+// one cache line of a dense array. Sized once by init(); never allocates
+// afterwards.
 #pragma once
 
 #include <cstddef>
@@ -22,38 +24,41 @@ class HashIndex {
         while (buckets < max_entries * 2)
             buckets *= 2;
         buckets_.assign(buckets, Bucket{});
-        mask_ = buckets - 1;
+        mask_ = static_cast<std::uint32_t>(buckets - 1);  // capacities stay far below 2^31
     }
 
     /// The first slot whose bucket hash equals `hash` and for which `matches(slot)`.
     template <class Matches>
     std::optional<std::uint32_t> find(std::uint64_t hash, Matches&& matches) const noexcept {
-        for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+        const auto tag = static_cast<std::uint32_t>(hash);
+        for (std::uint32_t i = tag & mask_;; i = (i + 1) & mask_) {
             const Bucket& b = buckets_[i];
             if (b.slot == no_slot) return std::nullopt;
-            if (b.hash == hash && matches(b.slot)) return b.slot;
+            if (b.tag == tag && matches(b.slot)) return b.slot;
         }
     }
 
     /// Adds (hash → slot); the caller guarantees capacity (at most max_entries).
     void insert(std::uint64_t hash, std::uint32_t slot) noexcept {
-        std::size_t i = hash & mask_;
+        const auto tag = static_cast<std::uint32_t>(hash);
+        std::uint32_t i = tag & mask_;
         while (buckets_[i].slot != no_slot)
             i = (i + 1) & mask_;
-        buckets_[i] = Bucket{hash, slot};
+        buckets_[i] = Bucket{tag, slot};
     }
 
     /// Removes the entry (hash → slot) if present.
     void erase(std::uint64_t hash, std::uint32_t slot) noexcept {
-        std::size_t i = hash & mask_;
+        const auto tag = static_cast<std::uint32_t>(hash);
+        std::uint32_t i = tag & mask_;
         for (;; i = (i + 1) & mask_) {
             if (buckets_[i].slot == no_slot) return;
-            if (buckets_[i].slot == slot && buckets_[i].hash == hash) break;
+            if (buckets_[i].slot == slot && buckets_[i].tag == tag) break;
         }
         // Backward-shift: move later entries of the probe run into the hole.
-        std::size_t hole = i;
-        for (std::size_t j = (i + 1) & mask_; buckets_[j].slot != no_slot; j = (j + 1) & mask_) {
-            const std::size_t home = buckets_[j].hash & mask_;
+        std::uint32_t hole = i;
+        for (std::uint32_t j = (i + 1) & mask_; buckets_[j].slot != no_slot; j = (j + 1) & mask_) {
+            const std::uint32_t home = buckets_[j].tag & mask_;
             const bool home_outside =
                 hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
             if (home_outside) {
@@ -68,11 +73,11 @@ class HashIndex {
 
   private:
     struct Bucket {
-        std::uint64_t hash = 0;
+        std::uint32_t tag = 0;  ///< the low 32 bits of the key hash (they hold the home bucket)
         std::uint32_t slot = no_slot;
     };
     std::vector<Bucket> buckets_;
-    std::size_t mask_ = 0;
+    std::uint32_t mask_ = 0;
 };
 
 /// Mixes a few integers into one 64-bit hash.
