@@ -60,7 +60,12 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
                                     config.dedup_eviction_age.ms > 0
                                         ? std::optional<Instant>(now - config.dedup_eviction_age)
                                         : std::nullopt);
-    if (!entry) {
+    // A safe request whose entry would go once answered (remember_safe_requests
+    // false) is served without one when every entry is live: running its handler
+    // again for a duplicate is what that setting already accepts (§4.5), and a
+    // flood of unsafe requests from spoofed peers then cannot deny GETs.
+    const bool safe = request.code() == codes::get || request.code() == codes::fetch;
+    if (!entry && !(safe && !config.remember_safe_requests)) {
         // Every dedup entry is live: answering now could run a handler twice, so
         // the peer is told to come back when the oldest entry expires.
         if (arrival.multicast) return;
@@ -77,11 +82,12 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         return;
     }
 
+    const std::uint32_t entry_slot = entry ? *entry : no_slot;
     if (const auto critical = unprocessable_critical_option(request)) {
         // §5.4.1: an unrecognised critical option in a CON request gets 4.02.
         if (arrival.multicast) return;
         char text[48];
-        reply_directly(now, peer, request, codes::bad_option, *entry,
+        reply_directly(now, peer, request, codes::bad_option, entry_slot,
                        option_diagnostic(text, to_underlying(*critical)), std::nullopt,
                        std::nullopt);
         return;
@@ -90,7 +96,7 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         request.bytes().size() > config.capacities.max_message_size) {
         // §5.9.2.9: 4.13 with Size1 saying what would be acceptable.
         if (arrival.multicast) return;
-        reply_directly(now, peer, request, codes::request_entity_too_large, *entry, {},
+        reply_directly(now, peer, request, codes::request_entity_too_large, entry_slot, {},
                        static_cast<std::uint32_t>(config.max_request_payload), std::nullopt);
         return;
     }
@@ -98,10 +104,10 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
     const auto slot = events.full() ? std::nullopt : exchanges.allocate();
     if (!slot) {
         if (arrival.multicast) {
-            dedup.erase(*entry);
+            if (entry) dedup.erase(*entry);
             return;
         }
-        reply_directly(now, peer, request, codes::service_unavailable, *entry, {}, std::nullopt,
+        reply_directly(now, peer, request, codes::service_unavailable, entry_slot, {}, std::nullopt,
                        config.busy_max_age);
         return;
     }
@@ -114,16 +120,15 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
     e.request_message_id = request.message_id();
     e.token_length = static_cast<std::uint8_t>(request.token().size());
     std::memcpy(e.token.data(), request.token().data(), e.token_length);
-    e.dedup_slot = *entry;
-    e.forget_when_answered = !config.remember_safe_requests &&
-                             (request.code() == codes::get || request.code() == codes::fetch);
+    e.dedup_slot = entry_slot;
+    e.forget_when_answered = !config.remember_safe_requests && safe;
     e.started = now;
     e.state = ExchangeState::pending;
     const Duration deadline = config.effective_response_deadline();
     exchanges.set_deadline(
         e, now + (confirmable && config.empty_ack_delay < deadline ? config.empty_ack_delay
                                                                    : deadline));
-    dedup[*entry].exchange = *slot;
+    if (entry) dedup[*entry].exchange = *slot;
 
     events.push(Event{.kind = EventKind::request_received,
                       .responder = ResponderId{exchanges.handle_of(*slot)},
