@@ -56,10 +56,12 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
 
     const Instant expires =
         now + (confirmable ? parameters.exchange_lifetime() : parameters.non_lifetime());
-    const auto entry = dedup.insert(peer, request.message_id(), now, expires,
-                                    config.dedup_eviction_age.ms > 0
-                                        ? std::optional<Instant>(now - config.dedup_eviction_age)
-                                        : std::nullopt);
+    const auto entry =
+        fault() ? std::nullopt
+                : dedup.insert(peer, request.message_id(), now, expires,
+                               config.dedup_eviction_age.ms > 0
+                                   ? std::optional<Instant>(now - config.dedup_eviction_age)
+                                   : std::nullopt);
     // A safe request whose entry would go once answered (remember_safe_requests
     // false) is served without one when every entry is live: running its handler
     // again for a duplicate is what that setting already accepts (§4.5), and a
@@ -101,10 +103,10 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         return;
     }
 
-    const auto slot = events.full() ? std::nullopt : exchanges.allocate();
+    const auto slot = events.full() || fault() || fault() ? std::nullopt : exchanges.allocate();
     if (!slot) {
         if (arrival.multicast) {
-            if (entry) dedup.erase(*entry);
+            if (entry_slot != no_slot) dedup.erase(entry_slot);
             return;
         }
         reply_directly(now, peer, request, codes::service_unavailable, entry_slot, {}, std::nullopt,
@@ -128,7 +130,7 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
     exchanges.set_deadline(
         e, now + (confirmable && config.empty_ack_delay < deadline ? config.empty_ack_delay
                                                                    : deadline));
-    if (entry) dedup[*entry].exchange = *slot;
+    if (entry_slot != no_slot) dedup[entry_slot].exchange = *slot;
 
     events.push(Event{.kind = EventKind::request_received,
                       .responder = ResponderId{exchanges.handle_of(*slot)},
@@ -144,7 +146,7 @@ void Endpoint::State::on_duplicate(std::uint32_t dedup_slot, const MessageView& 
     const detail::DedupEntry& entry = dedup[dedup_slot];
     switch (entry.reply) {
         case detail::DedupReply::stored:
-            send(entry.peer, dedup.stored_reply(dedup_slot));
+            if (!fault()) send(entry.peer, dedup.stored_reply(dedup_slot));
             return;
         case detail::DedupReply::empty_ack:
             send_empty(entry.peer, MessageType::acknowledgement, entry.message_id);
@@ -176,7 +178,8 @@ void Endpoint::State::reply_directly(Instant now, const Address& peer, const Mes
     std::uint16_t message_id = request.message_id();
     if (!confirmable) {
         // §5.2.3: a NON request gets a NON response with a message ID of our own.
-        const auto peer_slot = peers.find_or_create(peer, now, config.transmission, prng);
+        const auto peer_slot =
+            fault() ? std::nullopt : peers.find_or_create(peer, now, config.transmission, prng);
         message_id = peer_slot ? next_message_id(now, peers[*peer_slot])
                                : static_cast<std::uint16_t>(prng.next());
     }
@@ -190,7 +193,7 @@ void Endpoint::State::reply_directly(Instant now, const Address& peer, const Mes
     if (!length) return;
     const Bytes reply{scratch.data(), *length};
     if (code == codes::service_unavailable) ++stats.busy_responses_sent;
-    send(peer, reply);
+    if (!fault()) send(peer, reply);
     if (dedup_slot == no_slot) return;
     if (!config.remember_safe_requests &&
         (request.code() == codes::get || request.code() == codes::fetch))
@@ -223,12 +226,13 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
         type = MessageType::confirmable;
 
     if (!piggybacked && e.peer_slot == no_slot) {
-        const auto peer_slot = peers.find_or_create(e.peer, now, config.transmission, prng);
+        const auto peer_slot =
+            fault() ? std::nullopt : peers.find_or_create(e.peer, now, config.transmission, prng);
         if (!peer_slot) return Err{LocalError::peers_full};
         e.peer_slot = *peer_slot;
         ++peers[*peer_slot].references;
     }
-    if (transmits.full() && !e.multicast) return Err{LocalError::transmit_queue_full};
+    if ((transmits.full() || fault()) && !e.multicast) return Err{LocalError::transmit_queue_full};
 
     MessageWriter writer(exchanges.buffer(slot), type, options.code,
                          piggybacked ? e.request_message_id : std::uint16_t{0}, e.token_bytes());
@@ -313,7 +317,7 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
             release_server(slot);  // the application never answered
             return;
         case ExchangeState::leisure: {
-            if (transmits.full()) return;
+            if (transmits.full() || fault()) return;
             auto& peer = peers[e.peer_slot];
             exchanges.set_message_id(slot, next_message_id(now, peer));
             send(e.peer, exchanges.message(slot));
@@ -324,7 +328,8 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
         }
         case ExchangeState::confirming:
             if (!retransmit(now, slot)) {
-                if (!events.push(Event{.kind = EventKind::response_failed,
+                if (fault() ||
+                    !events.push(Event{.kind = EventKind::response_failed,
                                        .responder = ResponderId{exchanges.handle_of(slot)},
                                        .peer = e.peer,
                                        .reason = e.reset_pending ? FailureReason::reset
