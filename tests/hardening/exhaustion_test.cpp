@@ -203,7 +203,7 @@ class Pair {
 
 using Scenario = void (*)(Pair&, Tally&);
 
-/// Counts the client's terminal events and their kinds; `more` sees the rest.
+/// Counts a client terminal event (response or failure) and its kind.
 void client_ends(Tally& t, const Event& e) {
     if (e.kind == EventKind::response_received) {
         ++t.terminal;
@@ -509,8 +509,7 @@ void server_duplicates(Pair& p, Tally& t) {
             if ((*runs)[mid] > 1) ++t.twice;
             ++t.terminal;
         }
-        ++t.sent;  // the raw peer's requests: terminal == units
-        t.sent += 3;
+        t.sent += 4;  // the raw peer's four requests, each ended here
     });
 }
 
