@@ -52,7 +52,9 @@ struct EndpointCapacities {
     /// a retransmission waits for the next handle_timeout.
     std::size_t queued_datagrams = 32;
     /// Events waiting for poll_event. Full: a new request gets 5.03; a response is
-    /// dropped unacknowledged, so that the peer retransmits it.
+    /// dropped unacknowledged, so that the peer retransmits it (a CON response; a
+    /// piggybacked one comes again when the request is retransmitted; a NON one
+    /// is lost, and its request ends with exchange_failed(timeout)).
     std::size_t events = 32;
     /// CON notifications (RFC 7641) retransmitting at once, in slots of their own
     /// (as large as an exchange, with a message buffer each) that requests never
