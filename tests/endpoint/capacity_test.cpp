@@ -92,6 +92,34 @@ TEST(Capacity, PeerTableEvictsIdlePeersAndRefusesWhenAllAreBusy) {
     EXPECT_EQ(client.stats().peers_in_use, 2u);
 }
 
+TEST(Capacity, APeerTableOfBusyPeersStillFindsItsOneIdlePeer) {
+    // Eviction samples idle peers from a sweeping cursor (issue 12: a full scan
+    // per new peer was a flood's cheapest amplification); it still finds the
+    // one idle peer among busy ones, wherever it is, and refuses when none is.
+    constexpr std::uint32_t peers = 64;
+    EndpointConfig config{.seed = 4, .capacities = {.exchanges = 128, .peers = peers}};
+    config.capacities.queued_datagrams = 128;
+    const auto address = [](std::uint32_t i) {
+        return Address::ipv4({10, 0, 1, static_cast<std::uint8_t>(i)}, 5683);
+    };
+    std::array<std::byte, 1152> out{};
+    for (const std::uint32_t idle : {0u, 17u, 63u}) {
+        // Every peer busy but one, whose request is cancelled.
+        Endpoint e(config);
+        std::vector<RequestId> ids;
+        for (std::uint32_t i = 0; i < peers; ++i)
+            ids.push_back(e.send_request(Instant{}, address(i), {}).value());
+        ASSERT_TRUE(e.cancel(Instant{}, ids[idle]).ok());
+        while (e.poll_transmit(out)) {
+        }
+        while (e.poll_event()) {
+        }
+        EXPECT_TRUE(e.send_request(Instant{1}, address(200), {}).ok()) << "idle peer " << idle;
+        EXPECT_EQ(e.stats().peers_in_use, peers);
+        EXPECT_EQ(e.send_request(Instant{1}, address(201), {}).error(), LocalError::peers_full);
+    }
+}
+
 TEST(Capacity, FullTransmitQueueIsALocalErrorAndDelaysRetransmissions) {
     Endpoint client(EndpointConfig{
         .seed = 3, .transmission = {.nstart = 8}, .capacities = {.queued_datagrams = 2}});

@@ -281,6 +281,39 @@ TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsUnsafeOnesAndBusyGetsStillDedupl
         pair.sent(pair.server, pair.client).back().is(MessageType::acknowledgement, codes::empty));
 }
 
+TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsAGetIsServedWhenUnsafeOnesFillTheCache) {
+    // A flood of PUTs (issue 12) fills every entry for EXCHANGE_LIFETIME: further
+    // PUTs get 5.03, but a GET, whose entry would go once answered, is served
+    // without one. Remembering safe requests, the GET gets 5.03 too.
+    for (const bool remember : {false, true}) {
+        EndpointConfig server;
+        server.capacities.dedup_entries = 3;
+        server.remember_safe_requests = remember;
+        EndpointPair pair(1, {}, server);
+        for (std::uint16_t id = 1; id <= 4; ++id) {
+            pair.net.inject(pair.client, EndpointPair::server_address(),
+                            raw_request(codes::put, MessageType::confirmable, id));
+            pair.net.run_for(milliseconds(10));
+        }
+        EXPECT_EQ(pair.handler_runs, 3u);
+        EXPECT_EQ(pair.server_endpoint().stats().busy_responses_sent, 1u);
+        pair.net.inject(pair.client, EndpointPair::server_address(),
+                        raw_request(codes::get, MessageType::confirmable, 5));
+        pair.net.run_for(milliseconds(10));
+        ASSERT_FALSE(pair.sent(pair.server, pair.client).empty());
+        const auto& answer = pair.sent(pair.server, pair.client).back();
+        if (remember) {
+            EXPECT_TRUE(answer.is(MessageType::acknowledgement, codes::service_unavailable));
+            EXPECT_EQ(pair.handler_runs, 3u);
+        } else {
+            EXPECT_TRUE(answer.is(MessageType::acknowledgement, codes::content));
+            EXPECT_EQ(pair.handler_runs, 4u);
+        }
+        EXPECT_EQ(pair.server_endpoint().stats().dedup_entries_in_use, 3u);
+        EXPECT_EQ(pair.server_endpoint().stats().exchanges_in_use, 0u);
+    }
+}
+
 TEST(Rfc7252_4_5, ClientAcknowledgesADuplicateSeparateResponseWithoutReportingItTwice) {
     EndpointPair pair;
     std::optional<ResponderId> later;

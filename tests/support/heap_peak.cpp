@@ -12,12 +12,14 @@ namespace {
 
 std::atomic<std::size_t> live{0};
 std::atomic<std::size_t> peak{0};
+std::atomic<long> calls{0};
 constexpr std::size_t header = alignof(std::max_align_t);
 
 void* allocate(std::size_t size) {
     auto* block = static_cast<unsigned char*>(std::malloc(size + header));
     if (block == nullptr) throw std::bad_alloc();
     *reinterpret_cast<std::size_t*>(block) = size;
+    calls.fetch_add(1, std::memory_order_relaxed);
     const std::size_t now = live.fetch_add(size, std::memory_order_relaxed) + size;
     std::size_t seen = peak.load(std::memory_order_relaxed);
     while (now > seen && !peak.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
@@ -62,6 +64,9 @@ std::size_t heap_live_bytes() noexcept {
 }
 std::size_t heap_peak_bytes() noexcept {
     return peak.load(std::memory_order_relaxed);
+}
+long heap_allocations() noexcept {
+    return calls.load(std::memory_order_relaxed);
 }
 void reset_heap_peak() noexcept {
     peak.store(live.load(std::memory_order_relaxed), std::memory_order_relaxed);

@@ -11,6 +11,8 @@ namespace coap::test {
 std::size_t heap_live_bytes() noexcept;
 /// The largest heap_live_bytes() since the last reset_heap_peak().
 std::size_t heap_peak_bytes() noexcept;
+/// Calls of global operator new so far.
+long heap_allocations() noexcept;
 /// Starts a new peak from the bytes live now.
 void reset_heap_peak() noexcept;
 

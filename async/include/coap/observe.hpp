@@ -142,6 +142,8 @@ class ObserveHub {
     std::vector<std::uint32_t> free_;
     /// The first observer (pool index) of each peer; the rest follow next_of_peer.
     std::unordered_map<Address, std::uint32_t> by_peer_;
+    /// Nodes of by_peer_ whose peer has no observer left, reused for new peers.
+    std::vector<std::unordered_map<Address, std::uint32_t>::node_type> spare_peers_;
     /// Renderings of the current notify(), one per registration request, reused.
     std::vector<ResponseCapture> renders_;
     std::vector<std::byte> request_copy_;

@@ -139,9 +139,22 @@ bool ObserveHub::add(Resource& resource, const RequestContext& context) {
     observer.request = static_cast<std::uint16_t>(request);
     observer.token_length = static_cast<std::uint8_t>(std::min<std::size_t>(token.size(), 8));
     std::copy_n(token.begin(), observer.token_length, observer.token.begin());
-    const auto [head, inserted] = by_peer_.try_emplace(observer.peer, index);
-    observer.next_of_peer = inserted ? none : head->second;
-    head->second = index;
+    if (const auto head = by_peer_.find(observer.peer); head != by_peer_.end()) {
+        observer.next_of_peer = head->second;
+        head->second = index;
+    } else if (!spare_peers_.empty()) {
+        // A node given back by erase(): a new peer costs no allocation once the
+        // hub has held as many peers before (issue 12: floods of registrations).
+        auto node = std::move(spare_peers_.back());
+        spare_peers_.pop_back();
+        node.key() = observer.peer;
+        node.mapped() = index;
+        by_peer_.insert(std::move(node));
+        observer.next_of_peer = none;
+    } else {
+        by_peer_.emplace(observer.peer, index);
+        observer.next_of_peer = none;
+    }
     state.members.push_back(index);
     ++total;
     return true;
@@ -174,7 +187,7 @@ void ObserveHub::erase(std::uint32_t index) {
     if (head != by_peer_.end()) {
         if (head->second == index) {
             if (observer.next_of_peer == none)
-                by_peer_.erase(head);
+                spare_peers_.push_back(by_peer_.extract(head));
             else
                 head->second = observer.next_of_peer;
         } else {

@@ -218,6 +218,20 @@ class Endpoint {
     // ---- introspection ----
     const EndpointConfig& config() const noexcept;
     EndpointStats stats() const noexcept;
+    /// Checks the tables against each other (slots, indexes, timers, peer
+    /// references, NSTART counts, dedup links); O(capacity), for tests and
+    /// debugging. nullptr when consistent, otherwise what is wrong.
+    const char* check_consistency() const noexcept;
+
+#if defined(COBALT_FAULT_INJECTION)
+    // ---- test builds only (tests/hardening/exhaustion_test.cpp) ----
+    /// Pool acquisitions attempted so far: an exchange, notification, dedup or
+    /// peer slot, a place in the event or transmit queue.
+    std::uint64_t acquisitions() const noexcept;
+    /// Acquisition number `index` (as counted by acquisitions()) fails as if its
+    /// table were full.
+    void fail_acquisition(std::uint64_t index) noexcept;
+#endif
 
     struct State;
 

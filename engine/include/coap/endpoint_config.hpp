@@ -43,7 +43,8 @@ struct EndpointCapacities {
     /// gives up. Zero stores no reply at all.
     std::size_t stored_reply_bytes = 65536;
     /// Peers with state (message ID counter, congestion state, parameters). An idle
-    /// peer (no exchange) is evicted, least recently used first; when none is idle,
+    /// peer (no exchange) is evicted, the least recently used of a sample of 16 (so
+    /// that a new peer costs O(1), not a scan of the table); when none is idle,
     /// sending to a new peer fails with LocalError::peers_full.
     std::size_t peers = 64;
     /// Datagrams waiting for poll_transmit. Full: a local send fails with
@@ -51,7 +52,9 @@ struct EndpointCapacities {
     /// a retransmission waits for the next handle_timeout.
     std::size_t queued_datagrams = 32;
     /// Events waiting for poll_event. Full: a new request gets 5.03; a response is
-    /// dropped unacknowledged, so that the peer retransmits it.
+    /// dropped unacknowledged, so that the peer retransmits it (a CON response; a
+    /// piggybacked one comes again when the request is retransmitted; a NON one
+    /// is lost, and its request ends with exchange_failed(timeout)).
     std::size_t events = 32;
     /// CON notifications (RFC 7641) retransmitting at once, in slots of their own
     /// (as large as an exchange, with a message buffer each) that requests never
@@ -115,8 +118,10 @@ struct EndpointConfig {
     /// separate CON response keeps its entry.) Safe methods only (GET, FETCH:
     /// §5.1, RFC 8132 §2): a repeated PUT or DELETE could answer differently
     /// the second time. A busy server then spends dedup entries only on
-    /// requests still in progress and on unsafe methods, so GETs are never
-    /// refused with 5.03 for want of entries (`cobalt serve` sets it false).
+    /// requests still in progress and on unsafe methods, and when unsafe ones
+    /// fill every entry (a flood) a GET or FETCH is served without one, so GETs
+    /// are never refused with 5.03 for want of entries (`cobalt serve` sets it
+    /// false).
     bool remember_safe_requests = true;
     /// A NON response whose token matches no request is rejected with RST
     /// instead of being ignored (RFC 7252 §4.3 allows either). With it, a server

@@ -35,11 +35,12 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
     if (options.empty_token &&
         (ping || !options.token.empty() || exchanges.token_in_use(gsl::span<const std::byte>{})))
         return Err{LocalError::invalid_request};
-    if (transmits.full()) return Err{LocalError::transmit_queue_full};
+    if (transmits.full() || fault()) return Err{LocalError::transmit_queue_full};
 
-    const auto slot = exchanges.allocate();
+    const auto slot = fault() ? std::nullopt : exchanges.allocate();
     if (!slot) return Err{LocalError::exchanges_full};
-    const auto peer_slot = peers.find_or_create(peer, now, config.transmission, prng);
+    const auto peer_slot =
+        fault() ? std::nullopt : peers.find_or_create(peer, now, config.transmission, prng);
     if (!peer_slot) {
         exchanges.release(*slot);
         return Err{LocalError::peers_full};
@@ -179,7 +180,7 @@ bool Endpoint::State::transmit_first(Instant now, std::uint32_t slot) {
 Result<Done, LocalError> Endpoint::State::cancel(Instant now, RequestId request) {
     const auto slot = exchanges.slot_of(request.value, true);
     if (!slot) return Err{LocalError::stale_handle};
-    if (events.full()) return Err{LocalError::events_full};
+    if (events.full() || fault()) return Err{LocalError::events_full};
     finish_client(now, *slot,
                   Event{.kind = EventKind::exchange_failed, .reason = FailureReason::cancelled});
     return Done{};
@@ -264,7 +265,7 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
         return;
     }
     // No room to report it: drop it unacknowledged; the peer sends it again.
-    if (events.full()) return;
+    if (events.full() || fault()) return;
 
     // §5.2.2: acknowledge a separate CON response; remember every separate
     // response so that a duplicate is not reported again.
@@ -274,7 +275,8 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
     // A piggybacked response carries our own message ID, so it is no key into the
     // peer's message IDs: only separate responses are remembered.
     if (!piggybacked) {
-        if (auto entry = dedup.insert(peer, response.message_id(), now, expires))
+        if (auto entry =
+                fault() ? std::nullopt : dedup.insert(peer, response.message_id(), now, expires))
             dedup[*entry].reply =
                 confirmable ? detail::DedupReply::empty_ack : detail::DedupReply::none;
     }
@@ -411,13 +413,13 @@ void Endpoint::State::client_timeout(Instant now, std::uint32_t slot) {
             if (retransmit(now, slot)) return;
             [[fallthrough]];
         case ExchangeState::awaiting_response:
-            if (!finish_client(
-                    now, slot,
-                    Event{.kind = EventKind::exchange_failed, .reason = FailureReason::timeout}))
+            if (fault() || !finish_client(now, slot,
+                                          Event{.kind = EventKind::exchange_failed,
+                                                .reason = FailureReason::timeout}))
                 exchanges.set_deadline(e, now);  // retried once the application drains events
             return;
         case ExchangeState::collecting:
-            if (!finish_client(now, slot, Event{.kind = EventKind::multicast_done}))
+            if (fault() || !finish_client(now, slot, Event{.kind = EventKind::multicast_done}))
                 exchanges.set_deadline(e, now);
             return;
         default:

@@ -59,6 +59,10 @@ bool Endpoint::State::send_empty(const Address& peer, MessageType type, std::uin
         std::byte{0}, std::byte{static_cast<std::uint8_t>(message_id >> 8)},
         std::byte{static_cast<std::uint8_t>(message_id)}};
     if (type == MessageType::reset) ++stats.resets_sent;
+    if (fault()) {  // as if the transmit queue were full: the peer retransmits
+        ++stats.dropped_datagrams;
+        return false;
+    }
     return send(peer, header);
 }
 
@@ -196,7 +200,8 @@ Result<Done, LocalError> Endpoint::set_peer_parameters(
     const Address& peer, const TransmissionParameters& parameters) noexcept {
     if (!parameters.valid()) return Err{LocalError::invalid_parameters};
     auto& s = *state_;
-    auto slot = s.peers.find_or_create(peer, Instant{}, s.config.transmission, s.prng);
+    auto slot = s.fault() ? std::nullopt
+                          : s.peers.find_or_create(peer, Instant{}, s.config.transmission, s.prng);
     if (!slot) return Err{LocalError::peers_full};
     s.peers[*slot].parameters = parameters;
     s.peers[*slot].pinned = true;

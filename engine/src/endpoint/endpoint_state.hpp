@@ -51,6 +51,21 @@ struct Endpoint::State {
     std::size_t recent_next = 0;
     std::uint32_t next_notification = 1;
 
+    /// Whether the next pool acquisition fails as if its table were full. Test
+    /// builds (COBALT_FAULT_INJECTION) count acquisitions and fail a chosen one;
+    /// otherwise a constant false that the compiler removes.
+#if defined(COBALT_FAULT_INJECTION)
+    std::uint64_t acquisitions = 0;
+    std::uint64_t fail_at = ~std::uint64_t{0};
+    bool fault() noexcept {
+        return acquisitions++ == fail_at;
+    }
+#else
+    static constexpr bool fault() noexcept {
+        return false;
+    }
+#endif
+
     // ---- receive.cpp: the message layer's input side ----
     void on_datagram(Instant now, const Address& peer, Bytes datagram, const ArrivalInfo& arrival);
     void on_malformed(const Address& peer, const ParseError& error, const ArrivalInfo& arrival);

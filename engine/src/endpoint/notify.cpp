@@ -34,7 +34,7 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
     if (token.size() > 8 || peer.is_multicast()) return Err{LocalError::invalid_request};
     if (options.parameters && !options.parameters->valid())
         return Err{LocalError::invalid_parameters};
-    if (transmits.full()) return Err{LocalError::transmit_queue_full};
+    if (transmits.full() || fault()) return Err{LocalError::transmit_queue_full};
 
     std::uint32_t replaced = detail::no_slot;
     if (options.replaces) {
@@ -69,7 +69,8 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
         return NotificationId{e.notification};
     }
 
-    const auto peer_slot = peers.find_or_create(peer, now, config.transmission, prng);
+    const auto peer_slot =
+        fault() ? std::nullopt : peers.find_or_create(peer, now, config.transmission, prng);
     if (!peer_slot) return Err{LocalError::peers_full};
     const NotificationId id{next_notification};
 
@@ -91,7 +92,7 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
             recent_next = (recent_next + 1) % recent.size();
         }
     } else {
-        const auto slot = exchanges.allocate(true);
+        const auto slot = fault() ? std::nullopt : exchanges.allocate(true);
         if (!slot) return Err{LocalError::notifications_full};
         detail::Exchange& e = exchanges[*slot];
         e.peer = peer;
@@ -133,7 +134,7 @@ void Endpoint::State::on_notification_reply(Instant now, std::uint32_t slot, boo
         .notification = NotificationId{e.notification},
         .peer = e.peer,
         .reason = FailureReason::reset};
-    if (!events.push(event)) {
+    if (fault() || !events.push(event)) {
         // No room to report it: stop retransmitting and report on the next
         // timeout, once the application has drained its events.
         (reset ? e.reset_pending : e.ack_pending) = true;
@@ -157,10 +158,10 @@ void Endpoint::State::on_unmatched_reset(Instant now, const Address& peer,
     RecentNotification& entry = recent[*slot];
     // With the event queue full the RST is not reported; the observer is
     // found gone at its next CON notification.
-    if (events.push(Event{.kind = EventKind::notification_failed,
-                          .notification = NotificationId{entry.notification},
-                          .peer = peer,
-                          .reason = FailureReason::reset})) {
+    if (!fault() && events.push(Event{.kind = EventKind::notification_failed,
+                                      .notification = NotificationId{entry.notification},
+                                      .peer = peer,
+                                      .reason = FailureReason::reset})) {
         entry.notification = 0;
         recent_index.erase(hash, *slot);
     }
@@ -174,7 +175,7 @@ void Endpoint::State::notification_timeout(Instant now, std::uint32_t slot) {
                       .notification = NotificationId{e.notification},
                       .peer = e.peer,
                       .reason = e.reset_pending ? FailureReason::reset : FailureReason::timeout};
-    if (!events.push(event)) {
+    if (fault() || !events.push(event)) {
         exchanges.set_deadline(e, now);  // retried once the application drains events
         return;
     }

@@ -2,7 +2,8 @@
 // message IDs, §4.7 congestion control). Owns the message ID counter, the
 // count of outstanding confirmable interactions and the FIFO of requests
 // waiting for NSTART, the PROBING_RATE budget, and pinned parameters.
-// Fixed capacity; idle peers are evicted least recently used first.
+// Fixed capacity; an idle peer is evicted, the least recently used of a
+// sample of 16.
 #pragma once
 
 #include "coap/address.hpp"
@@ -61,6 +62,7 @@ class PeerTable {
     std::vector<Peer> peers_;
     FreeList free_;
     HashIndex index_;
+    std::uint32_t cursor_ = 0;  ///< where evict_idle() samples next
 };
 
 }  // namespace coap::detail

@@ -98,10 +98,11 @@ void Endpoint::State::on_empty(Instant now, const Address& peer, const MessageVi
         return;
     }
     if (exchange.state == detail::ExchangeState::confirming) {
-        if (reset && !events.push(Event{.kind = EventKind::response_failed,
-                                        .responder = ResponderId{exchanges.handle_of(*slot)},
-                                        .peer = peer,
-                                        .reason = FailureReason::reset})) {
+        if (reset &&
+            (fault() || !events.push(Event{.kind = EventKind::response_failed,
+                                           .responder = ResponderId{exchanges.handle_of(*slot)},
+                                           .peer = peer,
+                                           .reason = FailureReason::reset}))) {
             // No room to report it: stop retransmitting and report on the next
             // timeout, once the application has drained its events.
             exchange.reset_pending = true;

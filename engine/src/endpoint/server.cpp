@@ -56,11 +56,18 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
 
     const Instant expires =
         now + (confirmable ? parameters.exchange_lifetime() : parameters.non_lifetime());
-    const auto entry = dedup.insert(peer, request.message_id(), now, expires,
-                                    config.dedup_eviction_age.ms > 0
-                                        ? std::optional<Instant>(now - config.dedup_eviction_age)
-                                        : std::nullopt);
-    if (!entry) {
+    const auto entry =
+        fault() ? std::nullopt
+                : dedup.insert(peer, request.message_id(), now, expires,
+                               config.dedup_eviction_age.ms > 0
+                                   ? std::optional<Instant>(now - config.dedup_eviction_age)
+                                   : std::nullopt);
+    // A safe request whose entry would go once answered (remember_safe_requests
+    // false) is served without one when every entry is live: running its handler
+    // again for a duplicate is what that setting already accepts (§4.5), and a
+    // flood of unsafe requests from spoofed peers then cannot deny GETs.
+    const bool safe = request.code() == codes::get || request.code() == codes::fetch;
+    if (!entry && !(safe && !config.remember_safe_requests)) {
         // Every dedup entry is live: answering now could run a handler twice, so
         // the peer is told to come back when the oldest entry expires.
         if (arrival.multicast) return;
@@ -77,11 +84,12 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         return;
     }
 
+    const std::uint32_t entry_slot = entry ? *entry : no_slot;
     if (const auto critical = unprocessable_critical_option(request)) {
         // §5.4.1: an unrecognised critical option in a CON request gets 4.02.
         if (arrival.multicast) return;
         char text[48];
-        reply_directly(now, peer, request, codes::bad_option, *entry,
+        reply_directly(now, peer, request, codes::bad_option, entry_slot,
                        option_diagnostic(text, to_underlying(*critical)), std::nullopt,
                        std::nullopt);
         return;
@@ -90,18 +98,18 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         request.bytes().size() > config.capacities.max_message_size) {
         // §5.9.2.9: 4.13 with Size1 saying what would be acceptable.
         if (arrival.multicast) return;
-        reply_directly(now, peer, request, codes::request_entity_too_large, *entry, {},
+        reply_directly(now, peer, request, codes::request_entity_too_large, entry_slot, {},
                        static_cast<std::uint32_t>(config.max_request_payload), std::nullopt);
         return;
     }
 
-    const auto slot = events.full() ? std::nullopt : exchanges.allocate();
+    const auto slot = events.full() || fault() || fault() ? std::nullopt : exchanges.allocate();
     if (!slot) {
         if (arrival.multicast) {
-            dedup.erase(*entry);
+            if (entry_slot != no_slot) dedup.erase(entry_slot);
             return;
         }
-        reply_directly(now, peer, request, codes::service_unavailable, *entry, {}, std::nullopt,
+        reply_directly(now, peer, request, codes::service_unavailable, entry_slot, {}, std::nullopt,
                        config.busy_max_age);
         return;
     }
@@ -114,16 +122,15 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
     e.request_message_id = request.message_id();
     e.token_length = static_cast<std::uint8_t>(request.token().size());
     std::memcpy(e.token.data(), request.token().data(), e.token_length);
-    e.dedup_slot = *entry;
-    e.forget_when_answered = !config.remember_safe_requests &&
-                             (request.code() == codes::get || request.code() == codes::fetch);
+    e.dedup_slot = entry_slot;
+    e.forget_when_answered = !config.remember_safe_requests && safe;
     e.started = now;
     e.state = ExchangeState::pending;
     const Duration deadline = config.effective_response_deadline();
     exchanges.set_deadline(
         e, now + (confirmable && config.empty_ack_delay < deadline ? config.empty_ack_delay
                                                                    : deadline));
-    dedup[*entry].exchange = *slot;
+    if (entry_slot != no_slot) dedup[entry_slot].exchange = *slot;
 
     events.push(Event{.kind = EventKind::request_received,
                       .responder = ResponderId{exchanges.handle_of(*slot)},
@@ -139,7 +146,7 @@ void Endpoint::State::on_duplicate(std::uint32_t dedup_slot, const MessageView& 
     const detail::DedupEntry& entry = dedup[dedup_slot];
     switch (entry.reply) {
         case detail::DedupReply::stored:
-            send(entry.peer, dedup.stored_reply(dedup_slot));
+            if (!fault()) send(entry.peer, dedup.stored_reply(dedup_slot));
             return;
         case detail::DedupReply::empty_ack:
             send_empty(entry.peer, MessageType::acknowledgement, entry.message_id);
@@ -171,7 +178,8 @@ void Endpoint::State::reply_directly(Instant now, const Address& peer, const Mes
     std::uint16_t message_id = request.message_id();
     if (!confirmable) {
         // §5.2.3: a NON request gets a NON response with a message ID of our own.
-        const auto peer_slot = peers.find_or_create(peer, now, config.transmission, prng);
+        const auto peer_slot =
+            fault() ? std::nullopt : peers.find_or_create(peer, now, config.transmission, prng);
         message_id = peer_slot ? next_message_id(now, peers[*peer_slot])
                                : static_cast<std::uint16_t>(prng.next());
     }
@@ -185,7 +193,7 @@ void Endpoint::State::reply_directly(Instant now, const Address& peer, const Mes
     if (!length) return;
     const Bytes reply{scratch.data(), *length};
     if (code == codes::service_unavailable) ++stats.busy_responses_sent;
-    send(peer, reply);
+    if (!fault()) send(peer, reply);
     if (dedup_slot == no_slot) return;
     if (!config.remember_safe_requests &&
         (request.code() == codes::get || request.code() == codes::fetch))
@@ -218,12 +226,13 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
         type = MessageType::confirmable;
 
     if (!piggybacked && e.peer_slot == no_slot) {
-        const auto peer_slot = peers.find_or_create(e.peer, now, config.transmission, prng);
+        const auto peer_slot =
+            fault() ? std::nullopt : peers.find_or_create(e.peer, now, config.transmission, prng);
         if (!peer_slot) return Err{LocalError::peers_full};
         e.peer_slot = *peer_slot;
         ++peers[*peer_slot].references;
     }
-    if (transmits.full() && !e.multicast) return Err{LocalError::transmit_queue_full};
+    if ((transmits.full() || fault()) && !e.multicast) return Err{LocalError::transmit_queue_full};
 
     // A piggybacked response is sent once and never again from the exchange:
     // it is written straight into the transmit queue (duplicates get the copy
@@ -312,7 +321,7 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
             release_server(slot);  // the application never answered
             return;
         case ExchangeState::leisure: {
-            if (transmits.full()) return;
+            if (transmits.full() || fault()) return;
             auto& peer = peers[e.peer_slot];
             exchanges.set_message_id(slot, next_message_id(now, peer));
             send(e.peer, exchanges.message(slot));
@@ -323,7 +332,8 @@ void Endpoint::State::server_timeout(Instant now, std::uint32_t slot) {
         }
         case ExchangeState::confirming:
             if (!retransmit(now, slot)) {
-                if (!events.push(Event{.kind = EventKind::response_failed,
+                if (fault() ||
+                    !events.push(Event{.kind = EventKind::response_failed,
                                        .responder = ResponderId{exchanges.handle_of(slot)},
                                        .peer = e.peer,
                                        .reason = e.reset_pending ? FailureReason::reset

@@ -16,7 +16,7 @@ void Endpoint::State::arm_retransmission(Instant now, detail::Exchange& exchange
 bool Endpoint::State::retransmit(Instant now, std::uint32_t slot) {
     detail::Exchange& e = exchanges[slot];
     if (e.retransmissions >= e.parameters.max_retransmit) return false;
-    if (!send(e.peer, exchanges.message(slot))) {
+    if (fault() || !send(e.peer, exchanges.message(slot))) {
         exchanges.set_deadline(e, now);  // the queue is full; try again on the next timeout
         return true;
     }
