@@ -151,7 +151,7 @@ struct EndpointConfig {
     Duration verified_address_lifetime = seconds(120);
     /// How long an Echo value this endpoint issued is accepted back. The value
     /// carries its issue time and a keyed hash (SipHash-2-4, with a key drawn from
-    /// the seeded PRNG) of the address it was sent to, so the server keeps no state
+    /// the seed) of the address it was sent to, so the server keeps no state
     /// per challenge and an off-path attacker cannot make one for a spoofed address.
     Duration echo_lifetime = seconds(60);
     /// Client side: a 4.01 response with an Echo option (RFC 9175 §2.3) is not

@@ -63,13 +63,14 @@ std::uint64_t siphash24(std::uint64_t k0, std::uint64_t k1,
     return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
-void AmplificationGuard::init(std::size_t capacity, Prng& prng) {
+void AmplificationGuard::init(std::size_t capacity, std::uint64_t seed) {
     entries_.assign(capacity, Entry{});
     index_.init(capacity);
     next_ = 0;
     in_use_ = 0;
-    k0_ = prng.next();
-    k1_ = prng.next();
+    Prng keys(seed ^ 0x4563686f4b657921u);  // its own stream ("EchoKey!")
+    k0_ = keys.next();
+    k1_ = keys.next();
 }
 
 std::uint64_t AmplificationGuard::tag(const Address& peer, std::uint32_t issued) const noexcept {

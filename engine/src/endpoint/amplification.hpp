@@ -30,9 +30,10 @@ class AmplificationGuard {
     /// Bytes of every Echo value issued: 4 of issue time (seconds), 8 of tag.
     static constexpr std::size_t echo_size = 12;
 
-    /// Room for `capacity` verified addresses (0: none is ever remembered); the
-    /// hash key is drawn from `prng`.
-    void init(std::size_t capacity, Prng& prng);
+    /// Room for `capacity` verified addresses (0: none is ever remembered). The
+    /// hash key is drawn from a generator of its own seeded from `seed` (the
+    /// endpoint's), so that the endpoint's PRNG stream stays as it was.
+    void init(std::size_t capacity, std::uint64_t seed);
 
     /// `peer` echoed a valid value less than its lifetime ago.
     bool verified(const Address& peer, Instant now) const noexcept;

@@ -40,7 +40,7 @@ Endpoint::State::State(const EndpointConfig& cfg) : config(sanitized(cfg)), prng
     transmits.init(c.queued_datagrams, c.max_message_size);
     events.init(c.events, c.max_message_size);
     scratch.assign(c.max_message_size, std::byte{0});
-    amplification.init(c.verified_addresses, prng);
+    amplification.init(c.verified_addresses, config.seed);
     due.reserve(c.exchanges + c.notifications);
 }
 
