@@ -349,6 +349,41 @@ TEST(Rfc9175_2_3, TheClientRepeatsABoundedNumberOfTimesThenReportsThe401) {
               (std::vector<std::byte>{std::byte{1}, std::byte{2}, std::byte{3}}));
 }
 
+TEST(Rfc9175_2_3, EveryRequestOfAHeldExchangeMayBeChallenged) {
+    // A server that remembers no verified address challenges every large
+    // response; a request that echoes a valid value still gets its response.
+    EndpointConfig client_config;
+    client_config.echo_retries = 1;
+    EndpointConfig server_config;
+    server_config.capacities.verified_addresses = 0;
+    EndpointPair pair(1, client_config, server_config);
+    answer_large(pair);
+    RequestOptions options;
+    options.hold = true;
+    const auto id = pair.send(options, "big");
+    ASSERT_TRUE(id.ok());
+    ASSERT_TRUE(pair.run_until_client_events(1));
+    for (std::size_t i = 0; i < 3; ++i) {  // as block-wise transfers do, block by block
+        ASSERT_TRUE(pair.net
+                        .with(pair.client,
+                              [&](Endpoint& c, Instant now) {
+                                  return c.send_next(now, *id, options, [](MessageWriter& w) {
+                                      w.option(OptionNumber::uri_path, "big");
+                                  });
+                              })
+                        .ok());
+        ASSERT_TRUE(pair.run_until_client_events(2 + i));
+    }
+    ASSERT_EQ(pair.client_events.size(), 4u);
+    for (const auto& event : pair.client_events) {
+        EXPECT_EQ(event.kind, EventKind::response_received);
+        EXPECT_EQ(event.payload, large_body);
+    }
+    EXPECT_EQ(pair.client_endpoint().stats().echo_retries, 4u);
+    EXPECT_EQ(pair.server_endpoint().stats().echo_challenges_sent, 4u);
+    EXPECT_EQ(pair.server_endpoint().stats().verified_addresses, 0u);
+}
+
 TEST(Rfc9175_2_3, ZeroRetriesReportsTheFirst401) {
     EndpointConfig client_config;
     client_config.echo_retries = 0;

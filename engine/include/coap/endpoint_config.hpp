@@ -156,8 +156,9 @@ struct EndpointConfig {
     Duration echo_lifetime = seconds(60);
     /// Client side: a 4.01 response with an Echo option (RFC 9175 §2.3) is not
     /// reported; the request goes again (a new message ID, the same token) with the
-    /// Echo value, at most this many times per request, and the application sees
-    /// only the response to the last. Zero reports the 4.01 like any response.
+    /// Echo value, at most this many times per request (each send_next() counts
+    /// afresh), and the application sees only the response to the last. Zero
+    /// reports the 4.01 like any response.
     std::uint8_t echo_retries = 2;
     /// Max-Age, in seconds, of the 5.03 sent when a table is full.
     std::uint32_t busy_max_age = 2;

@@ -372,6 +372,7 @@ Result<Done, LocalError> Endpoint::State::send_next(Instant now, RequestId reque
     next.parameters = options.parameters.value_or(peers[next.peer_slot].parameters);
     next.started = now;
     next.paced = false;
+    next.echo_retries = 0;  // a new request: its own Echo challenges (block by block)
     start_client(now, *slot);
     return Done{};
 }
