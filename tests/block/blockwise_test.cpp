@@ -187,7 +187,7 @@ TEST(Blockwise, TransfersToAnUnverifiedClientGoThroughOneEchoChallenge) {
     const auto replies = b.pair.wire(b.pair.server_node, b.pair.client_node);
     std::size_t challenges = 0;
     for (const auto& reply : replies)
-        challenges += reply.message->code() == codes::unauthorized ? 1 : 0;
+        challenges += reply.message->code() == codes::unauthorized ? 1u : 0u;
     EXPECT_EQ(challenges, 1u);
     EXPECT_EQ(b.pair.server.endpoint().stats().echo_challenges_sent, 1u);
     EXPECT_EQ(b.pair.client.endpoint().stats().echo_retries, 1u);
