@@ -141,7 +141,7 @@ struct EndpointStats {
     /// Responses and notifications, which cannot be held back, sent with a message
     /// ID used less than EXCHANGE_LIFETIME before (§4.4 broken, and counted).
     std::uint64_t message_ids_reused_early = 0;
-    /// RFC 9175 amplification limit (EndpointConfig::amplification_factor).
+    // ---- the RFC 9175 amplification limit (EndpointConfig::amplification_factor) ----
     /// Source addresses remembered as verified (EndpointCapacities::verified_addresses).
     std::size_t verified_addresses = 0;
     /// 4.01 responses with an Echo option sent instead of a response over the limit.
