@@ -68,6 +68,12 @@ struct ServeOptions {
     /// notifications); the RFC's 2 s and 4 when not given.
     std::optional<coap::Duration> ack_timeout{};
     std::optional<std::uint8_t> max_retransmit{};
+    /// --amplification-factor N: a response to a client address not yet verified
+    /// may be at most N times its request; a larger one is answered with a 4.01
+    /// and an Echo value first (RFC 9175). 0 turns the limit off; the library's 3
+    /// when not given, except with --plugtest (off: the ETSI test descriptions
+    /// expect the response itself to every first request).
+    std::optional<std::uint32_t> amplification_factor{};
     /// coaps:// (DTLS): --psk KEY [--identity ID] (only that identity when
     /// given), --cert FILE --key FILE [--ca FILE: clients must present a
     /// certificate from these CAs]. The default port is then 5684.

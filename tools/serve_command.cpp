@@ -77,6 +77,10 @@ std::optional<ServeOptions> parse_serve_options(const Args& args, std::ostream& 
             const auto count = count_value(i, 0, 20);
             if (!count) return usage_error("--max-retransmit needs a number 0..20");
             options.max_retransmit = static_cast<std::uint8_t>(*count);
+        } else if (arg == "--amplification-factor") {
+            const auto factor = count_value(i, 0, 1000);
+            if (!factor) return usage_error("--amplification-factor needs a number 0..1000");
+            options.amplification_factor = static_cast<std::uint32_t>(*factor);
         } else if (arg == "--obs-period" || arg == "--separate-delay" || arg == "--ack-timeout") {
             double seconds = -1;
             const std::string_view text = i + 1 < args.size() ? args[++i] : "";
@@ -163,6 +167,8 @@ coap::EndpointConfig server_config(std::uint64_t seed) {
     config.capacities.peers = 4096;
     config.capacities.queued_datagrams = 1024;
     config.capacities.events = 1024;
+    // RFC 9175 amplification limit: as many verified client addresses as peers.
+    config.capacities.verified_addresses = 4096;
     return config;
 }
 
@@ -172,6 +178,10 @@ int run_server(coap::Transport& transport, const ServeOptions& options, std::ost
     coap::EndpointConfig config = server_config(seed);
     if (options.ack_timeout) config.transmission.ack_timeout = *options.ack_timeout;
     if (options.max_retransmit) config.transmission.max_retransmit = *options.max_retransmit;
+    if (options.amplification_factor)
+        config.amplification_factor = *options.amplification_factor;
+    else if (options.plugtest)
+        config.amplification_factor = 0;  // the ETSI descriptions predate RFC 9175
     coap::Driver driver(transport, config);
     std::unique_ptr<Server> server;
     try {

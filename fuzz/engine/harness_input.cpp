@@ -69,6 +69,19 @@ void Harness::add_node(std::size_t index) {
     if ((c.seed & 0x300) == 0x300) c.dedup_eviction_age = coap::seconds((c.seed & 0x400) ? 5 : 60);
     // RST for NON responses nobody waits for, for one seed in two (same reason).
     c.reset_unexpected_non_responses = (c.seed & 0x800) != 0;
+    // The amplification limit (RFC 9175 §2.4), from more bits already drawn: the
+    // default factor, off, or 1 (every response longer than its request is
+    // challenged); a verified table of one or two; short lifetimes for Echo values
+    // and verified addresses one seed in two; clients answering no challenge one
+    // seed in four.
+    static constexpr std::array<std::uint32_t, 4> factors{3, 0, 1, 1};
+    c.amplification_factor = factors[(c.seed >> 12) & 3];
+    c.capacities.verified_addresses = (c.seed & 0x4000) != 0 ? 1 : 2;
+    if ((c.seed & 0x8000) != 0) {
+        c.echo_lifetime = coap::seconds(2);
+        c.verified_address_lifetime = coap::seconds(3);
+    }
+    if ((c.seed & 0x3) == 0x3) c.echo_retries = 0;
     const auto mode = static_cast<AutoRespond>(draw_index(in_, 2));
     TRACE(
         "endpoint %zu: seed %llu, capacities %zu/%zu/%zu/%zu/%zu, size %zu, token %u, "

@@ -594,7 +594,7 @@ TEST(ReviewCollector, AMulticastBlockWithMoreFailsInsteadOfPassingForTheWhole) {
     const Address group = Address::ipv4({224, 0, 1, 187}, 5683);
     const auto node = pair.net.add_port(Address::ipv4({10, 0, 1, 1}, 5683));
     pair.net.join(node, group);
-    Driver member(pair.net.port(node), EndpointConfig{.seed = 101});
+    Driver member(pair.net.port(node), EndpointConfig{.seed = 101, .amplification_factor = 0});
     const std::string body = body_of(3000);
     member.set_request_handler([&](RequestContext& ctx) {
         (void)ctx.respond_body(codes::content, body, BodyOptions{.max_block_size = 512});

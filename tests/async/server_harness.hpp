@@ -59,7 +59,17 @@ class ServerFixture {
     static Address server_address() { return Address::ipv4({10, 0, 0, 2}, 5683); }
     static Address group() { return Address::ipv4({224, 0, 1, 187}, 5683); }
 
-    explicit ServerFixture(EndpointConfig server_config = {}, std::uint64_t seed = 1)
+    /// The library's configuration without the RFC 9175 amplification limit
+    /// (tests/endpoint/amplification_test.cpp covers it): the rules tested here
+    /// count requests and handler runs, which a 4.01 challenge would change.
+    static EndpointConfig unlimited_server() {
+        EndpointConfig config;
+        config.amplification_factor = 0;
+        return config;
+    }
+
+    explicit ServerFixture(EndpointConfig server_config = unlimited_server(),
+                           std::uint64_t seed = 1)
         : net(seed),
           client(net.add_endpoint(client_address(), EndpointConfig{.seed = seed * 2 + 1})),
           port(net.add_port(server_address())),

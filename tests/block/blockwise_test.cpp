@@ -26,6 +26,14 @@ std::string text_of(gsl::span<const std::byte> bytes) {
 EndpointConfig roomy() {
     EndpointConfig config;
     config.capacities.dedup_entries = 1u << 14;
+    // Messages are counted here; the amplification limit has tests of its own.
+    config.amplification_factor = 0;
+    return config;
+}
+
+EndpointConfig limited_server() {
+    EndpointConfig config = roomy();
+    config.amplification_factor = EndpointConfig{}.amplification_factor;
     return config;
 }
 
@@ -33,7 +41,9 @@ EndpointConfig roomy() {
 /// of at most `max_block`) and "/echo" (POST answers the body reversed).
 class Blockwise {
   public:
-    explicit Blockwise(std::uint64_t seed = 1, double loss = 0.0) : pair(seed, roomy(), roomy()) {
+    /// `limited`: the server keeps the library's RFC 9175 amplification limit.
+    explicit Blockwise(std::uint64_t seed = 1, double loss = 0.0, bool limited = false)
+        : pair(seed, roomy(), limited ? limited_server() : roomy()) {
         pair.net.set_default_link(sim::LinkConditions{.delay = milliseconds(5), .loss = loss});
         tree.add("/file")
             .put([this](RequestContext& ctx) {
@@ -160,6 +170,29 @@ TEST(Blockwise, TheServersSmallerBlockSizeIsAdoptedFromItsFirstContinue) {
     EXPECT_EQ(requests[0].message->block1()->size(), 1024u);
     EXPECT_EQ(requests[1].message->block1(), BlockValue::make(8, true, 3).value());
     EXPECT_EQ(requests.size(), 1u + (4000u - 1024u + 127u) / 128u);
+}
+
+TEST(Blockwise, TransfersToAnUnverifiedClientGoThroughOneEchoChallenge) {
+    Blockwise b(1, 0.0, true);
+    const std::string body = body_of(3000);
+    // Block1: every request is large and every answer small, so nothing is challenged.
+    ASSERT_TRUE(b.upload(body, 256).ok());
+    EXPECT_EQ(b.stored, body);
+    EXPECT_EQ(b.pair.server.endpoint().stats().echo_challenges_sent, 0u);
+    // Block2: the first block is, once; the client repeats the request with the
+    // Echo value by itself, and the verified address gets every later block.
+    const auto down = b.download(1024);
+    ASSERT_TRUE(down.ok()) << to_string(down.error());
+    EXPECT_EQ(*down, body);
+    const auto replies = b.pair.wire(b.pair.server_node, b.pair.client_node);
+    std::size_t challenges = 0;
+    for (const auto& reply : replies)
+        challenges += reply.message->code() == codes::unauthorized ? 1u : 0u;
+    EXPECT_EQ(challenges, 1u);
+    EXPECT_EQ(b.pair.server.endpoint().stats().echo_challenges_sent, 1u);
+    EXPECT_EQ(b.pair.client.endpoint().stats().echo_retries, 1u);
+    const auto requests = b.pair.wire(b.pair.client_node, b.pair.server_node);
+    EXPECT_EQ(requests.size(), (3000u + 255u) / 256u + 1u + (3000u + 1023u) / 1024u);
 }
 
 TEST(Blockwise, ADownloadFollowsTheServersSmallerBlockSize) {

@@ -286,6 +286,16 @@ TEST(Serve, Options) {
     ASSERT_TRUE(parsed);
     EXPECT_EQ(parsed->bind, "::");
     EXPECT_EQ(parsed->port, 5683);
+    EXPECT_FALSE(parsed->amplification_factor);
+    storage = {"--amplification-factor", "0"};
+    parsed = cobalt_cli::parse_serve_options(cobalt_cli::Args(storage.begin(), storage.end()), out,
+                                             err, code);
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->amplification_factor, 0u);
+    storage = {"--amplification-factor", "-1"};
+    EXPECT_FALSE(cobalt_cli::parse_serve_options(cobalt_cli::Args(storage.begin(), storage.end()),
+                                                 out, err, code));
+    EXPECT_EQ(code, exit_code::usage);
     storage = {"--port", "70000"};
     EXPECT_FALSE(cobalt_cli::parse_serve_options(cobalt_cli::Args(storage.begin(), storage.end()),
                                                  out, err, code));

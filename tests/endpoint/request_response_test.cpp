@@ -356,7 +356,8 @@ TEST(Rfc7252_5_3_2, APiggybackedResponseIsNoKeyIntoThePeersMessageIds) {
 TEST(Rfc7252_5_3_2, AResponseLargerThanTheEndpointCanHoldIsRejectedUnacknowledged) {
     EndpointConfig client;
     client.capacities.max_message_size = 128;
-    EndpointPair pair(1, client);
+    // The response itself, not an RFC 9175 challenge in its place.
+    EndpointPair pair(1, client, EndpointConfig{.amplification_factor = 0});
     pair.on_request = [&](Endpoint& s, const Event& event) {
         (void)s.acknowledge(pair.net.now(), event.responder);
         (void)s.respond(pair.net.now(), event.responder, {},

@@ -460,6 +460,38 @@ def libcoap_client_observe(ctx, family):
         check(server.alive(), "cobalt serve died")
 
 
+def libcoap_client_echo(ctx, family):
+    """RFC 9175 amplification limit: `cobalt serve` answers a large response to a
+    new client address with 4.01 and an Echo value; libcoap's client repeats the
+    request with it and gets the body. With --amplification-factor 0, no 4.01."""
+    served = os.path.join(ctx.work, "served")
+    os.makedirs(served)
+    body = random_file(served, "body", 600, 9175)
+    with open(body, "rb") as f:
+        expected = f.read()
+    with CobaltServer(ctx, family, served) as server:
+        got, result = coap_client_body(ctx, "-v", "7", family.uri(server.port, "/body"))
+        same_bytes(expected, got, "GET /body through an Echo challenge")
+        messages = libcoap_trace(result.stdout)
+        challenges = [m for m in messages if m.direction == "received" and m.code == "4.01"]
+        check(len(challenges) == 1 and "Echo:" in challenges[0].rest,
+              f"expected one 4.01 with Echo, got {messages}")
+        requests = [m for m in messages if m.direction == "sent" and m.code == "GET"]
+        check(len(requests) == 2 and "Echo:" not in requests[0].rest
+              and "Echo:" in requests[1].rest,
+              f"the request was not repeated with the Echo value: {requests}")
+        echoed = re.search(r"Echo:(0x[0-9a-f]+)", requests[1].rest).group(1)
+        check(f"Echo:{echoed}" in challenges[0].rest, "libcoap echoed another value")
+        check(server.alive(), "cobalt serve died")
+    server = CobaltServer(ctx, family, served)
+    server.argv += ["--amplification-factor", "0"]
+    with server:
+        got, result = coap_client_body(ctx, "-v", "7", family.uri(server.port, "/body"))
+        same_bytes(expected, got, "GET /body without the limit")
+        check(not [m for m in libcoap_trace(result.stdout) if m.code == "4.01"],
+              "a 4.01 with the limit off")
+
+
 # ---- cobalt's client against `cobalt serve`, over real UDP --------------------
 # (every other cobalt-to-cobalt test runs on the simulated network)
 
@@ -547,6 +579,7 @@ for family_name in FAMILIES:
                            ("libcoap-client-basics", libcoap_client_basics),
                            ("libcoap-client-blockwise", libcoap_client_blockwise),
                            ("libcoap-client-observe", libcoap_client_observe),
+                           ("libcoap-client-echo", libcoap_client_echo),
                            ("cobalt-udp-basics", cobalt_udp_basics),
                            ("cobalt-udp-blockwise", cobalt_udp_blockwise),
                            ("cobalt-udp-observe", cobalt_udp_observe)]:

@@ -63,7 +63,10 @@ std::optional<Received> DtlsTransport::receive(gsl::span<std::byte> buffer) {
         if (auto plaintext = endpoint_.next_plaintext()) {
             if (plaintext->bytes.size() > buffer.size()) continue;  // dropped, not truncated
             std::memcpy(buffer.data(), plaintext->bytes.data(), plaintext->bytes.size());
-            return Received{plaintext->peer, plaintext->bytes.size(), {}};
+            // Application data flows only after a completed handshake, whose
+            // round trips showed that the peer receives at its address.
+            return Received{plaintext->peer, plaintext->bytes.size(),
+                            ArrivalInfo{.source_verified = true}};
         }
         const auto record = below_.receive(scratch_);
         if (!record) {

@@ -55,6 +55,10 @@ struct Transmit {
 struct ArrivalInfo {
     /// It was addressed to a multicast group this endpoint joined (§8.2).
     bool multicast = false;
+    /// The transport has verified the source address already (a DTLS session
+    /// after its handshake): responses to it are not limited by
+    /// EndpointConfig::amplification_factor.
+    bool source_verified = false;
 };
 
 struct RequestOptions {

@@ -70,6 +70,12 @@ struct EndpointCapacities {
     /// server notifying 100,000 observers wants at least that). Zero remembers
     /// none; at most 2^22.
     std::size_t recent_notifications = 64;
+    /// Source addresses remembered as verified (EndpointConfig::amplification_factor),
+    /// about 80 bytes each with their index. Full: the address verified longest ago
+    /// is forgotten, and is challenged again before its next large response. Zero
+    /// remembers none: every large response to an unverified source then needs an
+    /// Echo of its own (a client that keeps echoing still gets through).
+    std::size_t verified_addresses = 256;
     /// The largest datagram sent or stored, in bytes (§4.6 recommends 1152).
     std::size_t max_message_size = 1152;
 };
@@ -128,6 +134,37 @@ struct EndpointConfig {
     /// that sends NON notifications for an observation this client forgot (RFC
     /// 7641 §3.6) learns at the next one, not only at its next CON notification.
     bool reset_unexpected_non_responses = false;
+    /// Amplification limit (RFC 7252 §11.3, RFC 9175 §2.4 item 3). A response to a
+    /// source address that has not shown it receives what is sent to it may be at
+    /// most this many times the request's datagram; a larger one is replaced by a
+    /// small 4.01 Unauthorized carrying an Echo option (piggybacked for a CON
+    /// request, NON for a NON one, separate if the request was acknowledged
+    /// already), and the response built by the application is discarded. A client
+    /// that repeats the request with that Echo value verifies its address for
+    /// `verified_address_lifetime`, and gets the response. The check runs when
+    /// the response is sent, after the handler: a request whose response is
+    /// challenged is handled again when it is repeated (harmless for GET and
+    /// FETCH; handlers of other methods whose answers are large can read
+    /// Event::source_verified first). An address is verified from the start when
+    /// the adapter says so (ArrivalInfo::source_verified: a DTLS session). A large
+    /// response to a multicast request from an unverified source is not sent at
+    /// all (§8.2 allows no error response there; counted in
+    /// EndpointStats::amplification_suppressed). Notifications (notify()) are not
+    /// checked. Zero disables the limit.
+    std::uint32_t amplification_factor = 3;
+    /// How long an address stays verified after a request that echoed a valid value.
+    Duration verified_address_lifetime = seconds(120);
+    /// How long an Echo value this endpoint issued is accepted back. The value
+    /// carries its issue time and a keyed hash (SipHash-2-4, with a key drawn from
+    /// the seed) of the address it was sent to, so the server keeps no state
+    /// per challenge and an off-path attacker cannot make one for a spoofed address.
+    Duration echo_lifetime = seconds(60);
+    /// Client side: a 4.01 response with an Echo option (RFC 9175 §2.3) is not
+    /// reported; the request goes again (a new message ID, the same token) with the
+    /// Echo value, at most this many times per request (each send_next() counts
+    /// afresh), and the application sees only the response to the last. Zero
+    /// reports the 4.01 like any response.
+    std::uint8_t echo_retries = 2;
     /// Max-Age, in seconds, of the 5.03 sent when a table is full.
     std::uint32_t busy_max_age = 2;
     /// Critical options that the registry knows but this endpoint does not

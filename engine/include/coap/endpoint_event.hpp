@@ -98,6 +98,11 @@ struct Event {
     FailureReason reason = FailureReason::timeout;
     /// request_received: the request arrived on a multicast address.
     bool multicast = false;
+    /// request_received: the source address is verified (an Echo value, the
+    /// transport, or the amplification limit is off), so a large response goes
+    /// out as it is; otherwise a response over the limit is replaced by a 4.01
+    /// challenge and the request is handled again when repeated.
+    bool source_verified = false;
 };
 
 /// Counters and table occupancy, for tests, benchmarks and operators.
@@ -136,6 +141,18 @@ struct EndpointStats {
     /// Responses and notifications, which cannot be held back, sent with a message
     /// ID used less than EXCHANGE_LIFETIME before (§4.4 broken, and counted).
     std::uint64_t message_ids_reused_early = 0;
+    // ---- the RFC 9175 amplification limit (EndpointConfig::amplification_factor) ----
+    /// Source addresses remembered as verified (EndpointCapacities::verified_addresses).
+    std::size_t verified_addresses = 0;
+    /// 4.01 responses with an Echo option sent instead of a response over the limit.
+    std::uint64_t echo_challenges_sent = 0;
+    /// Requests that echoed a value this endpoint did not issue for that address,
+    /// or issued longer than echo_lifetime ago.
+    std::uint64_t echo_values_rejected = 0;
+    /// Large responses to multicast requests from unverified sources not sent.
+    std::uint64_t amplification_suppressed = 0;
+    /// Client: requests repeated with the Echo value of a 4.01 response.
+    std::uint64_t echo_retries = 0;
 };
 
 }  // namespace coap

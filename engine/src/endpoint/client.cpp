@@ -1,7 +1,8 @@
 // client.cpp — the client side of RFC 7252 §5: random tokens (§5.3.1),
 // NSTART and PROBING_RATE (§4.7), matching of piggybacked, separate and NON
 // responses (§5.3.2), rejection of unexpected or unacceptable responses, ping
-// (§4.3) and multicast requests (§8.1), and the end of every client exchange.
+// (§4.3) and multicast requests (§8.1), answering Echo challenges (RFC 9175
+// §2.3), and the end of every client exchange.
 #include "endpoint_state.hpp"
 
 #include <cstring>
@@ -264,8 +265,17 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
                             .reason = FailureReason::rejected_response});
         return;
     }
+    // RFC 9175 §2.3: a 4.01 with an Echo value asks for the request again with
+    // that value (the server's amplification limit, or a freshness check); it is
+    // answered here, and only the response to the repeated request is reported.
+    // Never to a multicast group: the value belongs to the one member that sent it.
+    const auto echo = response.echo();
+    const bool repeat =
+        response.code() == codes::unauthorized && echo && !e.multicast && !e.ping &&
+        e.echo_retries < config.echo_retries &&
+        (e.state == ExchangeState::awaiting_ack || e.state == ExchangeState::awaiting_response);
     // No room to report it: drop it unacknowledged; the peer sends it again.
-    if (events.full() || fault()) return;
+    if (!repeat && (events.full() || fault())) return;
 
     // §5.2.2: acknowledge a separate CON response; remember every separate
     // response so that a duplicate is not reported again.
@@ -280,6 +290,8 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
             dedup[*entry].reply =
                 confirmable ? detail::DedupReply::empty_ack : detail::DedupReply::none;
     }
+    if (repeat && repeat_with_echo(now, *slot, *echo)) return;
+    if (events.full()) return;  // neither repeated nor reportable now: the exchange waits on
     const Event received{.kind = EventKind::response_received, .peer = peer};
     if (e.multicast || e.hold) {
         Event event = received;
@@ -294,6 +306,36 @@ void Endpoint::State::on_response(Instant now, const Address& peer, const Messag
         return;
     }
     finish_client(now, *slot, received, response.bytes());
+}
+
+bool Endpoint::State::repeat_with_echo(Instant now, std::uint32_t slot,
+                                       gsl::span<const std::byte> echo) {
+    // The exchange still holds the request it sent: the same request again, with
+    // the Echo option (in place of any earlier one), a fresh message ID once it
+    // goes, and the same token (the 4.01 ended the previous request, so no
+    // response to it can be confused with the next one's).
+    const auto request = MessageView::parse(exchanges.message(slot));
+    if (!request) return false;
+    MessageWriter writer(scratch, request->type(), request->code(), 0, request->token());
+    for (const OptionView& option : request->options())
+        if (option.number != OptionNumber::echo) writer.option(option.number, option.value);
+    writer.option(OptionNumber::echo, echo);
+    if (!request->payload().empty()) writer.payload(request->payload());
+    const auto length = writer.finish();
+    if (!length) return false;  // no room for the value: the 4.01 is reported
+    std::memcpy(exchanges.buffer(slot).data(), scratch.data(), *length);
+    leave_outstanding(now, slot);
+    detail::Exchange& e = exchanges[slot];
+    e.length = static_cast<std::uint32_t>(*length);
+    e.started = now;
+    e.paced = false;
+    ++e.echo_retries;
+    ++stats.echo_retries;
+    // The old message ID names nothing any more (an RST for it must not end this).
+    exchanges.unindex(slot);
+    exchanges.index_token(slot);
+    start_client(now, slot);
+    return true;
 }
 
 Result<Done, LocalError> Endpoint::State::close(Instant now, RequestId request) {
@@ -332,6 +374,7 @@ Result<Done, LocalError> Endpoint::State::send_next(Instant now, RequestId reque
     next.parameters = options.parameters.value_or(peers[next.peer_slot].parameters);
     next.started = now;
     next.paced = false;
+    next.echo_retries = 0;  // a new request: its own Echo challenges (block by block)
     start_client(now, *slot);
     return Done{};
 }

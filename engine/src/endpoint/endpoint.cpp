@@ -42,6 +42,7 @@ Endpoint::State::State(const EndpointConfig& cfg) : config(sanitized(cfg)), prng
     transmits.init(c.queued_datagrams, c.max_message_size);
     events.init(c.events, c.max_message_size);
     scratch.assign(c.max_message_size, std::byte{0});
+    amplification.init(c.verified_addresses, config.seed);
     due.reserve(c.exchanges + c.notifications);
 }
 
@@ -222,6 +223,7 @@ EndpointStats Endpoint::stats() const noexcept {
     stats.peers_in_use = state_->peers.in_use();
     stats.queued_datagrams = state_->transmits.size();
     stats.queued_events = state_->events.size();
+    stats.verified_addresses = state_->amplification.in_use();
     return stats;
 }
 

@@ -11,6 +11,7 @@
 //  - nothing here reads a clock: `now` is passed down from the public call.
 #pragma once
 
+#include "amplification.hpp"
 #include "coap/endpoint.hpp"
 #include "coap/message.hpp"
 #include "coap/prng.hpp"
@@ -44,10 +45,11 @@ struct Endpoint::State {
     detail::DatagramQueue transmits;
     detail::EventQueue events;
     EndpointStats stats{};
-    std::vector<std::byte> scratch;          ///< one message being built
-    std::vector<std::uint32_t> due;          ///< exchanges whose deadline passed (timers.cpp)
-    std::vector<RecentNotification> recent;  ///< ring of NON notifications (notify.cpp)
-    detail::HashIndex recent_index;          ///< (peer, message ID) → ring entry
+    std::vector<std::byte> scratch;            ///< one message being built
+    std::vector<std::uint32_t> due;            ///< exchanges whose deadline passed (timers.cpp)
+    std::vector<RecentNotification> recent;    ///< ring of NON notifications (notify.cpp)
+    detail::HashIndex recent_index;            ///< (peer, message ID) → ring entry
+    detail::AmplificationGuard amplification;  ///< Echo values, verified addresses
     std::size_t recent_next = 0;
     std::uint32_t next_notification = 1;
 
@@ -85,6 +87,17 @@ struct Endpoint::State {
                         std::optional<std::uint32_t> size1, std::optional<std::uint32_t> max_age);
     Result<Done, LocalError> respond(Instant now, ResponderId responder,
                                      const ResponseOptions& options, const MessageBuilder* build);
+    /// RFC 9175 §2.4: the source of a request is verified (by the transport, a
+    /// valid Echo value, or an earlier one still remembered), or the limit is off.
+    bool source_verified(Instant now, const Address& peer, const MessageView& request,
+                         const ArrivalInfo& arrival);
+    /// Replaces a server exchange's response (`length` bytes in `message`), when
+    /// it is over the amplification limit, by a 4.01 with an Echo value (same
+    /// type, message ID and token) written over it. Returns the length to send,
+    /// or nullopt when the response must not be sent at all (a multicast request's).
+    std::optional<std::size_t> limit_amplification(Instant now, std::uint32_t slot,
+                                                   gsl::span<std::byte> message,
+                                                   std::size_t length);
     Result<Done, LocalError> acknowledge(ResponderId responder);
     Result<Done, LocalError> release(ResponderId responder);
     /// Sends the empty ACK of a server exchange and marks its dedup entry.
@@ -106,6 +119,9 @@ struct Endpoint::State {
     /// Releases a client exchange: its NSTART slot, its peer reference, its slot.
     void release_client(Instant now, std::uint32_t slot);
     void on_response(Instant now, const Address& peer, const MessageView& response);
+    /// RFC 9175 §2.3: sends the request of a client exchange again with the Echo
+    /// value of the 4.01 it got; false when it cannot (the response is reported).
+    bool repeat_with_echo(Instant now, std::uint32_t slot, gsl::span<const std::byte> echo);
     /// Puts a client exchange on the wire, or in its peer's NSTART queue.
     void start_client(Instant now, std::uint32_t slot);
     /// The first transmission of a message held by an exchange (client request or

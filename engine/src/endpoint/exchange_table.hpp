@@ -71,7 +71,10 @@ struct Exchange {
     /// Server: a safe request (GET, FETCH) whose dedup entry goes once it is
     /// answered (EndpointConfig::remember_safe_requests).
     bool forget_when_answered = false;
-    std::uint32_t notification = 0;  ///< notifying: the NotificationId value
+    std::uint32_t notification = 0;    ///< notifying: the NotificationId value
+    std::uint32_t request_length = 0;  ///< server: bytes of the request's datagram
+    bool source_verified = false;      ///< server: no amplification limit applies
+    std::uint8_t echo_retries = 0;     ///< client: requests repeated with an Echo value
     bool indexed_by_message_id = false;
     bool indexed_by_token = false;
 

@@ -1,7 +1,9 @@
 // server.cpp — the server side of RFC 7252 §5: deduplication of requests
 // (§4.5), the reactions the message layer gives on its own (4.02, 4.13, 5.03),
-// piggybacked, separate and NON responses (§5.2), and multicast requests
-// (§8.2: leisure, no RST, no error responses).
+// piggybacked, separate and NON responses (§5.2), multicast requests (§8.2:
+// leisure, no RST, no error responses), and the amplification limit (§11.3,
+// RFC 9175 §2.4: 4.01 with Echo instead of a large response to an unverified
+// source).
 #include "endpoint_state.hpp"
 
 #include <cstring>
@@ -53,6 +55,8 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
         on_duplicate(*seen, request);
         return;
     }
+    // Before anything can refuse the request: a valid Echo verifies the source.
+    const bool verified = source_verified(now, peer, request, arrival);
 
     const Instant expires =
         now + (confirmable ? parameters.exchange_lifetime() : parameters.non_lifetime());
@@ -125,6 +129,8 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
     e.dedup_slot = entry_slot;
     e.forget_when_answered = !config.remember_safe_requests && safe;
     e.started = now;
+    e.request_length = static_cast<std::uint32_t>(request.bytes().size());
+    e.source_verified = verified;
     e.state = ExchangeState::pending;
     const Duration deadline = config.effective_response_deadline();
     exchanges.set_deadline(
@@ -135,8 +141,53 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
     events.push(Event{.kind = EventKind::request_received,
                       .responder = ResponderId{exchanges.handle_of(*slot)},
                       .peer = peer,
-                      .multicast = arrival.multicast},
+                      .multicast = arrival.multicast,
+                      .source_verified = verified},
                 request.bytes());
+}
+
+bool Endpoint::State::source_verified(Instant now, const Address& peer, const MessageView& request,
+                                      const ArrivalInfo& arrival) {
+    if (config.amplification_factor == 0 || arrival.source_verified) return true;
+    if (const auto echo = request.find(OptionNumber::echo)) {
+        if (amplification.check_echo(peer, echo->value, now, config.echo_lifetime)) {
+            amplification.verify(peer, now + config.verified_address_lifetime);
+            return true;
+        }
+        // Forged, stale, or made for another address: the source stays unverified
+        // (a large response to it is challenged again, with a fresh value).
+        ++stats.echo_values_rejected;
+    }
+    return amplification.verified(peer, now);
+}
+
+std::optional<std::size_t> Endpoint::State::limit_amplification(Instant now, std::uint32_t slot,
+                                                                gsl::span<std::byte> message,
+                                                                std::size_t length) {
+    detail::Exchange& e = exchanges[slot];
+    if (e.source_verified || config.amplification_factor == 0) return length;
+    if (std::uint64_t{length} <= std::uint64_t{config.amplification_factor} * e.request_length)
+        return length;
+    // Another request may have verified the address while this one was handled.
+    if (amplification.verified(e.peer, now)) return length;
+    if (e.multicast) {
+        // §8.2: no error response to a multicast request; the response is dropped.
+        ++stats.amplification_suppressed;
+        return std::nullopt;
+    }
+    // RFC 9175 §2.4: 4.01 Unauthorized with an Echo value in place of the
+    // response, with the response's type, message ID and token; no payload. It
+    // is a few bytes longer than the token at most (4 + token + 14).
+    const auto type = static_cast<MessageType>((static_cast<std::uint8_t>(message[0]) >> 4) & 3u);
+    const auto message_id = static_cast<std::uint16_t>(static_cast<std::uint8_t>(message[2]) << 8 |
+                                                       static_cast<std::uint8_t>(message[3]));
+    const auto echo = amplification.make_echo(e.peer, now);
+    MessageWriter writer(message, type, codes::unauthorized, message_id, e.token_bytes());
+    writer.option(OptionNumber::echo, echo);
+    const auto challenge = writer.finish();
+    if (!challenge) return std::nullopt;  // cannot happen: max_message_size is at least 64
+    ++stats.echo_challenges_sent;
+    return *challenge;
 }
 
 void Endpoint::State::on_duplicate(std::uint32_t dedup_slot, const MessageView& message) {
@@ -246,19 +297,25 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
         return Err{length.error() == WriteError::buffer_too_small ? LocalError::message_too_large
                                                                   : LocalError::invalid_message};
     }
+    // The response, or a 4.01 with Echo in its place (the amplification limit).
+    const auto sent = limit_amplification(now, slot, target, *length);
+    if (!sent) {
+        release_server(slot);
+        return Done{};
+    }
 
     if (piggybacked) {
-        (void)transmits.commit(e.peer, *length);
+        (void)transmits.commit(e.peer, *sent);
         if (owns_dedup_entry(dedup, e, slot)) {
             if (e.forget_when_answered)
                 dedup.erase(e.dedup_slot);
             else
-                dedup.store_reply(e.dedup_slot, target.first(*length));
+                dedup.store_reply(e.dedup_slot, target.first(*sent));
         }
         release_server(slot);
         return Done{};
     }
-    e.length = static_cast<std::uint32_t>(*length);
+    e.length = static_cast<std::uint32_t>(*sent);
     if (e.multicast) {
         // §8.2: wait a random leisure before answering a multicast request.
         e.state = ExchangeState::leisure;
