@@ -1,8 +1,10 @@
 // datagram_queue.hpp — DatagramQueue: datagrams waiting for poll_transmit, in
 // order. Owns a ring of fixed-size buffers; a datagram is copied in once and
-// copied out once. Fixed capacity; push reports a full queue.
+// copied out once. Fixed capacity, carved from the Endpoint's Arena; push
+// reports a full queue.
 #pragma once
 
+#include "arena.hpp"
 #include "coap/address.hpp"
 
 #include <gsl/span>
@@ -10,15 +12,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 namespace coap::detail {
 
 class DatagramQueue {
   public:
-    void init(std::size_t capacity, std::size_t datagram_size) {
-        entries_.assign(capacity, Entry{});
-        bytes_.assign(capacity * datagram_size, std::byte{0});
+    void init(Arena& arena, std::size_t capacity, std::size_t datagram_size) {
+        entries_ = arena.take<Entry>(capacity);
+        bytes_ = arena.take<std::byte>(capacity * datagram_size);
         datagram_size_ = datagram_size;
         head_ = count_ = 0;
     }
@@ -55,8 +56,8 @@ class DatagramQueue {
         Address peer;
         std::size_t length = 0;
     };
-    std::vector<Entry> entries_;
-    std::vector<std::byte> bytes_;
+    FixedArray<Entry> entries_;
+    FixedArray<std::byte> bytes_;
     std::size_t datagram_size_ = 0;
     std::size_t head_ = 0;
     std::size_t count_ = 0;

@@ -11,6 +11,7 @@
 //  - nothing here reads a clock: `now` is passed down from the public call.
 #pragma once
 
+#include "arena.hpp"
 #include "coap/endpoint.hpp"
 #include "coap/message.hpp"
 #include "coap/prng.hpp"
@@ -20,8 +21,6 @@
 #include "exchange_table.hpp"
 #include "hash_index.hpp"
 #include "peer_table.hpp"
-
-#include <vector>
 
 namespace coap {
 
@@ -34,7 +33,8 @@ struct RecentNotification {
 };
 
 struct Endpoint::State {
-    explicit State(const EndpointConfig& cfg);
+    /// Carves every table from `arena` (when counting, only measures them).
+    State(const EndpointConfig& cfg, detail::Arena& arena);
 
     EndpointConfig config;
     Prng prng;
@@ -44,10 +44,10 @@ struct Endpoint::State {
     detail::DatagramQueue transmits;
     detail::EventQueue events;
     EndpointStats stats{};
-    std::vector<std::byte> scratch;          ///< one message being built
-    std::vector<std::uint32_t> due;          ///< exchanges whose deadline passed (timers.cpp)
-    std::vector<RecentNotification> recent;  ///< ring of NON notifications (notify.cpp)
-    detail::HashIndex recent_index;          ///< (peer, message ID) → ring entry
+    detail::FixedArray<std::byte> scratch;   ///< one message being built
+    detail::FixedVector<std::uint32_t> due;  ///< exchanges whose deadline passed (timers.cpp)
+    detail::FixedArray<RecentNotification> recent;  ///< ring of NON notifications (notify.cpp)
+    detail::HashIndex recent_index;                 ///< (peer, message ID) → ring entry
     std::size_t recent_next = 0;
     std::uint32_t next_notification = 1;
 

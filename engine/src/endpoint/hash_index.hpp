@@ -2,13 +2,14 @@
 // 64-bit key hash to a slot number in some table. Owns probing and deletion
 // (linear probing, backward-shift delete, no tombstones); the table owns the
 // keys, so lookups take a predicate that confirms a candidate slot.
-// Sized once by init(); never allocates afterwards.
+// Carved once from the Endpoint's Arena by init(); never allocates.
 #pragma once
+
+#include "arena.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 namespace coap::detail {
 
@@ -17,18 +18,20 @@ class HashIndex {
     static constexpr std::uint32_t no_slot = 0xffffffffu;
 
     /// Room for `max_entries` entries at a load factor of at most one half.
-    void init(std::size_t max_entries) {
+    void init(Arena& arena, std::size_t max_entries) {
         std::size_t buckets = 8;
         while (buckets < max_entries * 2)
             buckets *= 2;
-        buckets_.assign(buckets, Bucket{});
+        buckets_ = arena.take<Bucket>(buckets);
+        for (Bucket& b : buckets_)
+            b = Bucket{};
         mask_ = buckets - 1;
     }
 
     /// The first slot whose bucket hash equals `hash` and for which `matches(slot)`.
     template <class Matches>
     std::optional<std::uint32_t> find(std::uint64_t hash, Matches&& matches) const noexcept {
-        for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+        for (std::size_t i = static_cast<std::size_t>(hash) & mask_;; i = (i + 1) & mask_) {
             const Bucket& b = buckets_[i];
             if (b.slot == no_slot) return std::nullopt;
             if (b.hash == hash && matches(b.slot)) return b.slot;
@@ -37,7 +40,7 @@ class HashIndex {
 
     /// Adds (hash → slot); the caller guarantees capacity (at most max_entries).
     void insert(std::uint64_t hash, std::uint32_t slot) noexcept {
-        std::size_t i = hash & mask_;
+        std::size_t i = static_cast<std::size_t>(hash) & mask_;
         while (buckets_[i].slot != no_slot)
             i = (i + 1) & mask_;
         buckets_[i] = Bucket{hash, slot};
@@ -45,7 +48,7 @@ class HashIndex {
 
     /// Removes the entry (hash → slot) if present.
     void erase(std::uint64_t hash, std::uint32_t slot) noexcept {
-        std::size_t i = hash & mask_;
+        std::size_t i = static_cast<std::size_t>(hash) & mask_;
         for (;; i = (i + 1) & mask_) {
             if (buckets_[i].slot == no_slot) return;
             if (buckets_[i].slot == slot && buckets_[i].hash == hash) break;
@@ -53,7 +56,7 @@ class HashIndex {
         // Backward-shift: move later entries of the probe run into the hole.
         std::size_t hole = i;
         for (std::size_t j = (i + 1) & mask_; buckets_[j].slot != no_slot; j = (j + 1) & mask_) {
-            const std::size_t home = buckets_[j].hash & mask_;
+            const std::size_t home = static_cast<std::size_t>(buckets_[j].hash) & mask_;
             const bool home_outside =
                 hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
             if (home_outside) {
@@ -71,7 +74,7 @@ class HashIndex {
         std::uint64_t hash = 0;
         std::uint32_t slot = no_slot;
     };
-    std::vector<Bucket> buckets_;
+    FixedArray<Bucket> buckets_;
     std::size_t mask_ = 0;
 };
 
