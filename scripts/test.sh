@@ -73,7 +73,7 @@ if configure_and_build build-ci -Dwerror=true -Ddtls=enabled; then
 fi
 
 note "embedded profile: Cortex-M4 cross build, no heap, size table"
-# engine/ and five small programs at -Os: about 70 s of CPU from clean.
+# engine/ and five small programs at -Os: about 35 s from clean on two cores.
 if bash scripts/embedded_size.sh build-arm; then
   passed=$((passed + 1))
 else
