@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh — the README's second command: installs what is missing, then builds and
-# runs every suite of the normal build (warnings as errors), every suite of an
-# ASan+UBSan build, and the fuzz corpora replay (suite `fuzz`, in both builds).
+# runs every suite of the normal build (warnings as errors), the embedded
+# profile's Cortex-M4 cross build and size check, every suite of an ASan+UBSan
+# build, and the fuzz corpora replay (suite `fuzz`, in both builds).
 # With CI=true (or COBALT_FUZZ_SECONDS=N) it also fuzzes each target for N seconds
 # (default 30) under ASan+UBSan and checks the codec benchmark ratio against libcoap.
 # Ends with one line "N passed, N failed" over everything; exits non-zero on any failure.
@@ -69,6 +70,15 @@ if configure_and_build build-ci -Dwerror=true -Ddtls=enabled; then
   # Twice the cores: many suites (interop, conformance, dtls) mostly wait on
   # timers and peers over loopback.
   run_meson_tests build-ci "$((jobs * 2))"
+fi
+
+note "embedded profile: Cortex-M4 cross build, no heap, size table"
+# engine/ and five small programs at -Os: about 35 s from clean on two cores.
+if bash scripts/embedded_size.sh build-arm; then
+  passed=$((passed + 1))
+else
+  echo "embedded profile: FAILED"
+  failed=$((failed + 1))
 fi
 
 note "ASan + UBSan build"

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """check_engine_purity.py — enforces engine rule 1 and 3 of DESIGN.md by reading
 every source under engine/: no OS, clock, thread, entropy or I/O headers, no calls
-that reach the OS, no exceptions. Exits non-zero and names every violation."""
+that reach the OS, no exceptions; and coap/contract.hpp before any GSL header, so
+that every Expects/Ensures (gsl::span's own included) reaches coap's contract
+violation handler instead of std::terminate. Exits non-zero and names every violation."""
 import pathlib
 import re
 import sys
@@ -46,6 +48,16 @@ def main() -> int:
             match = INCLUDE.match(line)
             if match and match.group(1) in FORBIDDEN_HEADERS:
                 violations.append(f"{path}:{number}: forbidden header <{match.group(1)}>")
+        first_gsl = next((n for n, line in enumerate(raw.splitlines(), 1)
+                          if (m := INCLUDE.match(line)) and m.group(1).startswith("gsl/")), None)
+        if first_gsl is not None and path.name != "contract.hpp":
+            # Public headers include coap/contract.hpp itself; a source may reach
+            # it through any quoted coap or local header that comes first.
+            wanted = ("coap/contract.hpp",) if "include" in path.parts else None
+            before = [m.group(1) for line in raw.splitlines()[: first_gsl - 1]
+                      if (m := INCLUDE.match(line)) and '"' in line]
+            if not before or (wanted and not any(b in wanted for b in before)):
+                violations.append(f"{path}:{first_gsl}: a GSL header before coap/contract.hpp")
         code = strip_comments_and_strings(raw)
         for number, line in enumerate(code.splitlines(), 1):
             if line.lstrip().startswith("#"):

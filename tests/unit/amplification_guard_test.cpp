@@ -2,6 +2,7 @@
 // SipHash-2-4 against the reference vectors, Echo values bound to address and
 // time, and the verified ring's bound and order of forgetting.
 #include "amplification.hpp"
+#include "table_memory.hpp"
 
 #include <gtest/gtest.h>
 
@@ -29,7 +30,7 @@ const Address bob = Address::ipv4({192, 0, 2, 2}, 5683);
 
 TEST(AmplificationGuard, EchoValuesAreBoundToTheAddressAndExpire) {
     AmplificationGuard guard;
-    guard.init(4, 42);
+    init_table([&](Arena& a) { guard.init(a, 4, 42); });
     const Instant issued{1'000'000};
     const auto value = guard.make_echo(alice, issued);
     EXPECT_TRUE(guard.check_echo(alice, value, issued, seconds(60)));
@@ -47,13 +48,13 @@ TEST(AmplificationGuard, EchoValuesAreBoundToTheAddressAndExpire) {
         guard.check_echo(alice, gsl::span<const std::byte>(value).first(11), issued, seconds(60)));
     // Another key (another seed) makes other values.
     AmplificationGuard other;
-    other.init(4, 43);
+    init_table([&](Arena& a) { other.init(a, 4, 43); });
     EXPECT_FALSE(other.check_echo(alice, value, issued, seconds(60)));
 }
 
 TEST(AmplificationGuard, TheVerifiedRingForgetsTheOldestAndNeverGrows) {
     AmplificationGuard guard;
-    guard.init(2, 1);
+    init_table([&](Arena& a) { guard.init(a, 2, 1); });
     const Instant t{0};
     std::vector<Address> peers;
     for (std::uint8_t i = 0; i < 5; ++i)
@@ -74,7 +75,7 @@ TEST(AmplificationGuard, TheVerifiedRingForgetsTheOldestAndNeverGrows) {
     EXPECT_LE(guard.in_use(), 2u);
 
     AmplificationGuard none;
-    none.init(0, 1);
+    init_table([&](Arena& a) { none.init(a, 0, 1); });
     none.verify(alice, t + seconds(10));
     EXPECT_FALSE(none.verified(alice, t));
     EXPECT_EQ(none.in_use(), 0u);

@@ -2,12 +2,14 @@
 // expiry heap, lazy reclamation) and its ReplyStore ring (wraparound, FIFO
 // dropping, the generation check), tested directly rather than through an Endpoint.
 #include "../../engine/src/endpoint/dedup_cache.hpp"
+#include "../support/table_memory.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -48,7 +50,7 @@ Instant at(std::int64_t s) {
 
 TEST(ReplyStore, StoresVariableLengthRepliesAndGivesThemBack) {
     ReplyStore store;
-    store.init(256);
+    init_table([&](Arena& a) { store.init(a, 256); });
     const auto a = reply_of(4, 0xa1), b = reply_of(90, 0xb2), c = reply_of(0, 0);
     const auto ra = put(store, a, 1), rb = put(store, b, 2), rc = put(store, c, 3);
     ASSERT_TRUE(ra && rb && rc);
@@ -63,7 +65,7 @@ TEST(ReplyStore, StoresVariableLengthRepliesAndGivesThemBack) {
 TEST(ReplyStore, WrapsAroundKeepingEachReplyContiguousAndCountsTheGap) {
     // Records of 30 bytes in a ring of 100: three fit, the 10-byte tail is too short.
     ReplyStore store;
-    store.init(100);
+    init_table([&](Arena& a) { store.init(a, 100); });
     std::vector<Drop> drops;
     std::vector<ReplyRef> refs;
     for (std::uint8_t i = 0; i < 3; ++i)
@@ -96,7 +98,7 @@ TEST(ReplyStore, WrapsAroundKeepingEachReplyContiguousAndCountsTheGap) {
 
 TEST(ReplyStore, DropsTheOldestRecordsFirstUntilTheNewOneFits) {
     ReplyStore store;
-    store.init(120);
+    init_table([&](Arena& a) { store.init(a, 120); });
     std::vector<Drop> drops;
     std::vector<ReplyRef> refs;
     for (std::uint32_t i = 0; i < 6; ++i)
@@ -116,7 +118,7 @@ TEST(ReplyStore, DropsTheOldestRecordsFirstUntilTheNewOneFits) {
 
 TEST(ReplyStore, AStaleReferenceIsDetectedEvenWhenItsOffsetIsReused) {
     ReplyStore store;
-    store.init(30);
+    init_table([&](Arena& a) { store.init(a, 30); });
     const auto first = put(store, reply_of(20, 1), 1);
     const auto second = put(store, reply_of(20, 2), 2);
     ASSERT_TRUE(first && second);
@@ -129,7 +131,7 @@ TEST(ReplyStore, AStaleReferenceIsDetectedEvenWhenItsOffsetIsReused) {
 
 TEST(ReplyStore, AReplyLargerThanTheRingIsNotStoredAndDropsNothing) {
     ReplyStore store;
-    store.init(64);
+    init_table([&](Arena& a) { store.init(a, 64); });
     std::vector<Drop> drops;
     const auto kept = put(store, reply_of(10, 1), 1, &drops);
     EXPECT_FALSE(put(store, reply_of(64 - ReplyStore::header_size + 1, 2), 2, &drops));
@@ -139,13 +141,13 @@ TEST(ReplyStore, AReplyLargerThanTheRingIsNotStoredAndDropsNothing) {
         << "exactly the ring";
 
     ReplyStore none;
-    none.init(0);
+    init_table([&](Arena& a) { none.init(a, 0); });
     EXPECT_FALSE(put(none, reply_of(1, 1), 1));
 }
 
 TEST(ReplyStore, MatchesAFifoModelUnderRandomSizes) {
     ReplyStore store;
-    store.init(1000);
+    init_table([&](Arena& a) { store.init(a, 1000); });
     struct Held {
         ReplyRef ref;
         std::uint32_t owner;
@@ -183,7 +185,7 @@ TEST(ReplyStore, MatchesAFifoModelUnderRandomSizes) {
 
 TEST(DedupCache, FindTreatsAnExpiredEntryAsAbsentAndInsertReplacesIt) {
     DedupCache cache;
-    cache.init(4, 256);
+    init_table([&](Arena& a) { cache.init(a, 4, 256); });
     const auto slot = cache.insert(peer(1), 7, at(0), at(10));
     ASSERT_TRUE(slot);
     EXPECT_EQ(cache.find(peer(1), 7, at(9)), slot);
@@ -202,7 +204,7 @@ TEST(DedupCache, FindTreatsAnExpiredEntryAsAbsentAndInsertReplacesIt) {
 
 TEST(DedupCache, NeverFreesALiveEntryAndSaysWhenTheEarliestExpires) {
     DedupCache cache;
-    cache.init(4, 256);
+    init_table([&](Arena& a) { cache.init(a, 4, 256); });
     EXPECT_FALSE(cache.earliest_expiry());
     for (std::uint16_t id = 1; id <= 4; ++id)
         ASSERT_TRUE(cache.insert(peer(1), id, at(id), at(100 + id)));
@@ -223,7 +225,7 @@ TEST(DedupCache, NeverFreesALiveEntryAndSaysWhenTheEarliestExpires) {
 TEST(DedupCache, ReclaimsInExpiryOrderWithMixedLifetimes) {
     // CON entries live 247 s, NON entries 145 s: insertion order is not expiry order.
     DedupCache cache;
-    cache.init(3, 256);
+    init_table([&](Arena& a) { cache.init(a, 3, 256); });
     ASSERT_TRUE(cache.insert(peer(1), 1, at(0), at(247)));  // CON
     ASSERT_TRUE(cache.insert(peer(1), 2, at(1), at(146)));  // NON
     ASSERT_TRUE(cache.insert(peer(1), 3, at(2), at(249)));  // CON
@@ -245,7 +247,7 @@ TEST(DedupCache, ReclaimsInExpiryOrderWithMixedLifetimes) {
 
 TEST(DedupCache, ReclaimsOnlyAFewExpiredEntriesPerInsert) {
     DedupCache cache;
-    cache.init(200, 256);
+    init_table([&](Arena& a) { cache.init(a, 200, 256); });
     for (std::uint16_t id = 0; id < 100; ++id)
         ASSERT_TRUE(cache.insert(peer(1), id, at(0), at(10)));
     ASSERT_TRUE(cache.insert(peer(2), 0, at(1000), at(1010)));
@@ -256,7 +258,7 @@ TEST(DedupCache, ReclaimsOnlyAFewExpiredEntriesPerInsert) {
 
 TEST(DedupCache, EraseFromTheMiddleKeepsTheExpiryOrder) {
     DedupCache cache;
-    cache.init(8, 256);
+    init_table([&](Arena& a) { cache.init(a, 8, 256); });
     const std::int64_t lifetimes[] = {50, 20, 70, 10, 40, 60, 30, 80};
     std::vector<std::uint32_t> slots;
     for (std::uint16_t id = 0; id < 8; ++id)
@@ -275,7 +277,7 @@ TEST(DedupCache, EraseFromTheMiddleKeepsTheExpiryOrder) {
 TEST(DedupCache, EarliestExpiryStaysExactUnderRandomInsertsAndErases) {
     constexpr std::size_t capacity = 32;
     DedupCache cache;
-    cache.init(capacity, 256);
+    init_table([&](Arena& a) { cache.init(a, capacity, 256); });
     std::vector<std::pair<std::uint32_t, Instant>> model;  // (slot, expires)
     std::uint64_t rng = 7;
     auto next = [&] {
@@ -305,7 +307,7 @@ TEST(DedupCache, EarliestExpiryStaysExactUnderRandomInsertsAndErases) {
 TEST(DedupCache, MatchesABruteForceModelWithMixedLifetimes) {
     constexpr std::size_t capacity = 64;
     DedupCache cache;
-    cache.init(capacity, 1024);
+    init_table([&](Arena& a) { cache.init(a, capacity, 1024); });
     struct Held {
         std::uint8_t peer;
         std::uint16_t id;
@@ -346,7 +348,9 @@ TEST(DedupCache, MatchesABruteForceModelWithMixedLifetimes) {
 
 TEST(DedupCache, AStoredReplyIsGivenBackUntilTheRingDropsIt) {
     DedupCache cache;
-    cache.init(8, 100);  // room for three 20-byte replies (30 bytes with headers)
+    init_table([&](Arena& a) {
+        cache.init(a, 8, 100);
+    });  // room for three 20-byte replies (30 bytes with headers)
     std::vector<std::uint32_t> slots;
     for (std::uint16_t id = 0; id < 4; ++id)
         slots.push_back(*cache.insert(peer(1), id, at(0), at(247)));
@@ -369,7 +373,7 @@ TEST(DedupCache, AStoredReplyIsGivenBackUntilTheRingDropsIt) {
 
 TEST(DedupCache, AReplyLargerThanTheRingIsLost) {
     DedupCache cache;
-    cache.init(2, 64);
+    init_table([&](Arena& a) { cache.init(a, 2, 64); });
     const auto slot = *cache.insert(peer(1), 1, at(0), at(247));
     cache.store_reply(slot, reply_of(100, 1));
     EXPECT_EQ(cache[slot].reply, DedupReply::lost);
@@ -379,7 +383,7 @@ TEST(DedupCache, AReplyLargerThanTheRingIsLost) {
 
 TEST(DedupCache, DroppingTheReplyOfAFreedSlotLeavesItsNewEntryAlone) {
     DedupCache cache;
-    cache.init(2, 30);  // one 20-byte reply at a time
+    init_table([&](Arena& a) { cache.init(a, 2, 30); });  // one 20-byte reply at a time
     const auto old_slot = *cache.insert(peer(1), 1, at(0), at(10));
     cache.store_reply(old_slot, reply_of(20, 1));
     cache.erase(old_slot);
@@ -398,7 +402,7 @@ TEST(DedupCache, DroppingTheReplyOfAFreedSlotLeavesItsNewEntryAlone) {
 
 TEST(DedupCache, DroppingTheReplyOfAnExpiredEntryIsNotCounted) {
     DedupCache cache;
-    cache.init(8, 30);  // one 20-byte reply at a time
+    init_table([&](Arena& a) { cache.init(a, 8, 30); });  // one 20-byte reply at a time
     const auto expired = *cache.insert(peer(1), 1, at(0), at(10));
     cache.store_reply(expired, reply_of(20, 1));
     ASSERT_TRUE(cache.insert(peer(1), 2, at(0), at(5)));

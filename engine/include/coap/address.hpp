@@ -5,6 +5,8 @@
 // never allocates.
 #pragma once
 
+#include "coap/contract.hpp"
+
 #include <gsl/span>
 
 #include <array>

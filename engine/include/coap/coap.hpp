@@ -6,6 +6,7 @@
 #include "coap/coap_uri.hpp"
 #include "coap/code.hpp"
 #include "coap/content_format.hpp"
+#include "coap/contract.hpp"
 #include "coap/endpoint.hpp"
 #include "coap/endpoint_config.hpp"
 #include "coap/endpoint_event.hpp"

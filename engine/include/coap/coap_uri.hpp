@@ -5,6 +5,7 @@
 // Proxy-Scheme forms (§5.10.2). Never allocates.
 #pragma once
 
+#include "coap/contract.hpp"
 #include "coap/message.hpp"
 #include "coap/message_writer.hpp"
 #include "coap/uri.hpp"

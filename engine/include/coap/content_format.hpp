@@ -2,6 +2,8 @@
 // the IANA registry's common entries). Owns number <-> media type look-ups.
 #pragma once
 
+#include "coap/contract.hpp"
+
 #include <gsl/span>
 
 #include <cstdint>

@@ -1,7 +1,9 @@
 // coap/endpoint.hpp — Endpoint: one CoAP endpoint, client and server at once,
 // as a sans-IO state machine (RFC 7252 §4 message layer, §5 request/response
 // layer, §8 multicast). Owns the protocol; never touches a socket, a clock or
-// entropy, never throws, and allocates only in its constructor.
+// entropy, never throws, and allocates only in its constructor: one block, of
+// required_memory(config) bytes, that holds every table. In the embedded
+// profile (COAP_EMBEDDED) it never allocates: the caller provides the block.
 //
 // Driving an Endpoint (the call order):
 //   1. Feed input: handle_datagram(now, peer, bytes) for every received
@@ -22,6 +24,7 @@
 
 #include "coap/address.hpp"
 #include "coap/code.hpp"
+#include "coap/contract.hpp"
 #include "coap/endpoint_config.hpp"
 #include "coap/endpoint_event.hpp"
 #include "coap/function_ref.hpp"
@@ -33,7 +36,6 @@
 #include <gsl/span>
 
 #include <cstddef>
-#include <memory>
 #include <optional>
 
 namespace coap {
@@ -116,8 +118,19 @@ struct NotifyOptions {
 
 class Endpoint {
   public:
-    /// Allocates every table once, sized by `config.capacities`.
+    /// The alignment the memory block given to the constructor must have.
+    static constexpr std::size_t memory_alignment = alignof(std::max_align_t);
+    /// Bytes of the one block that holds this Endpoint's state and every table
+    /// sized by `config.capacities` (after clamping, as config() reports them).
+    static std::size_t required_memory(const EndpointConfig& config) noexcept;
+    /// Lives in `memory`, which must hold required_memory(config) bytes, be
+    /// aligned to memory_alignment (a contract violation otherwise) and outlive
+    /// the Endpoint. Never allocates: the constructor of the embedded profile.
+    Endpoint(const EndpointConfig& config, gsl::span<std::byte> memory) noexcept;
+#if !(defined(COAP_EMBEDDED) && COAP_EMBEDDED)
+    /// Allocates one block of required_memory(config) bytes for every table.
     explicit Endpoint(const EndpointConfig& config = {});
+#endif
     ~Endpoint();
     Endpoint(Endpoint&&) noexcept;
     Endpoint& operator=(Endpoint&&) noexcept;
@@ -240,7 +253,8 @@ class Endpoint {
     struct State;
 
   private:
-    std::unique_ptr<State> state_;
+    State* state_ = nullptr;      ///< at the start of the block
+    std::byte* owned_ = nullptr;  ///< the block, when the Endpoint allocated it
 };
 
 }  // namespace coap

@@ -2,6 +2,8 @@
 // Owns storage and comparison; no allocation.
 #pragma once
 
+#include "coap/contract.hpp"
+
 #include <gsl/span>
 
 #include <algorithm>

@@ -6,6 +6,7 @@
 // document yields a LinkFormatError naming what was wrong and at which byte.
 #pragma once
 
+#include "coap/contract.hpp"
 #include "coap/result.hpp"
 
 #include <gsl/span>

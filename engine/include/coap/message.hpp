@@ -7,6 +7,7 @@
 
 #include "coap/block.hpp"
 #include "coap/code.hpp"
+#include "coap/contract.hpp"
 #include "coap/detail/option_header.hpp"
 #include "coap/message_type.hpp"
 #include "coap/option.hpp"

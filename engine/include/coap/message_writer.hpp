@@ -5,6 +5,7 @@
 #pragma once
 
 #include "coap/code.hpp"
+#include "coap/contract.hpp"
 #include "coap/message_type.hpp"
 #include "coap/option.hpp"
 #include "coap/result.hpp"

@@ -4,6 +4,8 @@
 // Never walks a message (see message.hpp for that).
 #pragma once
 
+#include "coap/contract.hpp"
+
 #include <gsl/span>
 
 #include <array>

@@ -5,6 +5,8 @@
 // callers who need unpredictable tokens seed it from a real entropy source.
 #pragma once
 
+#include "coap/contract.hpp"
+
 #include <gsl/span>
 
 #include <array>

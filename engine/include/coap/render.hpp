@@ -4,6 +4,7 @@
 // convenience for hosted builds.
 #pragma once
 
+#include "coap/contract.hpp"
 #include "coap/message.hpp"
 
 #include <gsl/span>

@@ -3,6 +3,8 @@
 // the wrong side is a contract violation (GSL Expects), never undefined behaviour.
 #pragma once
 
+#include "coap/contract.hpp"
+
 #include <gsl/assert>
 
 #include <new>

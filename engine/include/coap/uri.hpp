@@ -5,6 +5,7 @@
 // Never allocates: every output goes into a caller buffer and reports overflow.
 #pragma once
 
+#include "coap/contract.hpp"
 #include "coap/detail/uri_grammar.hpp"
 #include "coap/result.hpp"
 

@@ -63,9 +63,9 @@ std::uint64_t siphash24(std::uint64_t k0, std::uint64_t k1,
     return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
-void AmplificationGuard::init(std::size_t capacity, std::uint64_t seed) {
-    entries_.assign(capacity, Entry{});
-    index_.init(capacity);
+void AmplificationGuard::init(Arena& arena, std::size_t capacity, std::uint64_t seed) {
+    entries_ = arena.take<Entry>(capacity);
+    index_.init(arena, capacity);
     next_ = 0;
     in_use_ = 0;
     Prng keys(seed ^ 0x4563686f4b657921u);  // its own stream ("EchoKey!")

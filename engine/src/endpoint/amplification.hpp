@@ -3,7 +3,8 @@
 // RFC 7252 §11.3). Owns the Echo values this endpoint issues (a keyed hash of
 // the peer address and the issue time, so that checking one needs no state
 // per challenge) and the bounded table of addresses verified by an echoed
-// value. Never allocates after init(); the key comes from the endpoint's PRNG.
+// value. Carved from the Endpoint's Arena by init(); the key comes from the
+// endpoint's PRNG.
 #pragma once
 
 #include "coap/address.hpp"
@@ -17,7 +18,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 namespace coap::detail {
 
@@ -33,7 +33,7 @@ class AmplificationGuard {
     /// Room for `capacity` verified addresses (0: none is ever remembered). The
     /// hash key is drawn from a generator of its own seeded from `seed` (the
     /// endpoint's), so that the endpoint's PRNG stream stays as it was.
-    void init(std::size_t capacity, std::uint64_t seed);
+    void init(Arena& arena, std::size_t capacity, std::uint64_t seed);
 
     /// `peer` echoed a valid value less than its lifetime ago.
     bool verified(const Address& peer, Instant now) const noexcept;
@@ -62,7 +62,7 @@ class AmplificationGuard {
     std::optional<std::uint32_t> find(const Address& peer) const noexcept;
     void remove(std::uint32_t slot) noexcept;
 
-    std::vector<Entry> entries_;  ///< a ring: the next slot is the oldest entry
+    FixedArray<Entry> entries_;  ///< a ring: the next slot is the oldest entry
     HashIndex index_;
     std::size_t next_ = 0;
     std::size_t in_use_ = 0;

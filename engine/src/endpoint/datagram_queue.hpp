@@ -1,9 +1,11 @@
 // datagram_queue.hpp — DatagramQueue: datagrams waiting for poll_transmit, in
-// order. Owns a ring of fixed-size buffers; a datagram is copied in once (or
-// written in place: reserve/commit) and copied out once. Fixed capacity; push
+// order. Owns a ring of fixed-size buffers, carved from the Endpoint's Arena;
+// a datagram is copied in once (or written in place: reserve/commit) and
+// copied out once. Fixed capacity; push
 // reports a full queue.
 #pragma once
 
+#include "arena.hpp"
 #include "coap/address.hpp"
 
 #include <gsl/span>
@@ -11,15 +13,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 namespace coap::detail {
 
 class DatagramQueue {
   public:
-    void init(std::size_t capacity, std::size_t datagram_size) {
-        entries_.assign(capacity, Entry{});
-        bytes_.assign(capacity * datagram_size, std::byte{0});
+    void init(Arena& arena, std::size_t capacity, std::size_t datagram_size) {
+        entries_ = arena.take<Entry>(capacity);
+        bytes_ = arena.take<std::byte>(capacity * datagram_size);
         datagram_size_ = datagram_size;
         head_ = count_ = 0;
     }
@@ -72,8 +73,8 @@ class DatagramQueue {
         Address peer;
         std::size_t length = 0;
     };
-    std::vector<Entry> entries_;
-    std::vector<std::byte> bytes_;
+    FixedArray<Entry> entries_;
+    FixedArray<std::byte> bytes_;
     std::size_t datagram_size_ = 0;
     std::size_t head_ = 0;
     std::size_t count_ = 0;

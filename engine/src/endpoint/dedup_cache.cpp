@@ -13,13 +13,13 @@ constexpr std::size_t reclaim_budget = 2;
 
 }  // namespace
 
-void DedupCache::init(std::size_t capacity, std::size_t reply_bytes) {
-    entries_.assign(capacity, DedupEntry{});
-    heap_.assign(capacity, HeapNode{});
+void DedupCache::init(Arena& arena, std::size_t capacity, std::size_t reply_bytes) {
+    entries_ = arena.take<DedupEntry>(capacity);
+    heap_ = arena.take<HeapNode>(capacity);
     heap_size_ = 0;
-    free_.init(static_cast<std::uint32_t>(capacity));
-    index_.init(capacity);
-    replies_.init(reply_bytes);
+    free_.init(arena, static_cast<std::uint32_t>(capacity));
+    index_.init(arena, capacity);
+    replies_.init(arena, reply_bytes);
     replies_evicted_ = 0;
 }
 

@@ -24,7 +24,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 namespace coap::detail {
 
@@ -52,7 +51,7 @@ struct DedupEntry {
 class DedupCache {
   public:
     /// `capacity` entries and a ring of `reply_bytes` for stored replies.
-    void init(std::size_t capacity, std::size_t reply_bytes);
+    void init(Arena& arena, std::size_t capacity, std::size_t reply_bytes);
 
     /// The live entry for (peer, message_id), if any.
     std::optional<std::uint32_t> find(const Address& peer, std::uint16_t message_id,
@@ -106,8 +105,8 @@ class DedupCache {
     void sift_up(std::uint32_t position) noexcept;
     void sift_down(std::uint32_t position) noexcept;
 
-    std::vector<DedupEntry> entries_;
-    std::vector<HeapNode> heap_;  ///< [0, heap_size_) is a min-heap on expires
+    FixedArray<DedupEntry> entries_;
+    FixedArray<HeapNode> heap_;  ///< [0, heap_size_) is a min-heap on expires
     std::uint32_t heap_size_ = 0;
     FreeList free_;
     HashIndex index_;

@@ -1,10 +1,13 @@
 // endpoint.cpp — the public Endpoint API: construction, the poll_* outputs,
-// and forwarding of inputs to Endpoint::State. Owns the shared send helpers.
+// and forwarding of inputs to Endpoint::State. Owns the shared send helpers and
+// the Endpoint's one memory block: State first, then every table (arena.hpp).
 #include "coap/endpoint.hpp"
 
 #include "endpoint_state.hpp"
 
 #include <algorithm>
+#include <new>
+#include <utility>
 
 namespace coap {
 namespace {
@@ -30,20 +33,33 @@ EndpointConfig sanitized(EndpointConfig config) {
     return config;
 }
 
+/// The bytes at the start of the block that hold State, rounded up so that the
+/// tables carved after it start aligned.
+constexpr std::size_t state_room = (sizeof(Endpoint::State) + alignof(std::max_align_t) - 1) /
+                                   alignof(std::max_align_t) * alignof(std::max_align_t);
+
+/// Constructs State at the start of `block` and its tables after it.
+Endpoint::State* construct_state(const EndpointConfig& config, gsl::span<std::byte> block) {
+    detail::Arena arena(block);
+    (void)arena.take<std::byte>(state_room);
+    return ::new (static_cast<void*>(block.data())) Endpoint::State(config, arena);
+}
+
 }  // namespace
 
-Endpoint::State::State(const EndpointConfig& cfg) : config(sanitized(cfg)), prng(config.seed) {
+Endpoint::State::State(const EndpointConfig& cfg, detail::Arena& arena)
+    : config(sanitized(cfg)), prng(config.seed) {
     const auto& c = config.capacities;
-    peers.init(c.peers);
-    dedup.init(c.dedup_entries, c.stored_reply_bytes);
-    exchanges.init(c.exchanges, c.max_message_size, c.notifications);
-    recent.assign(c.recent_notifications, RecentNotification{});
-    recent_index.init(c.recent_notifications);
-    transmits.init(c.queued_datagrams, c.max_message_size);
-    events.init(c.events, c.max_message_size);
-    scratch.assign(c.max_message_size, std::byte{0});
-    amplification.init(c.verified_addresses, config.seed);
-    due.reserve(c.exchanges + c.notifications);
+    peers.init(arena, c.peers);
+    dedup.init(arena, c.dedup_entries, c.stored_reply_bytes);
+    exchanges.init(arena, c.exchanges, c.max_message_size, c.notifications);
+    recent = arena.take<RecentNotification>(c.recent_notifications);
+    recent_index.init(arena, c.recent_notifications);
+    transmits.init(arena, c.queued_datagrams, c.max_message_size);
+    events.init(arena, c.events, c.max_message_size);
+    scratch = arena.take<std::byte>(c.max_message_size);
+    amplification.init(arena, c.verified_addresses, config.seed);
+    due.reset(arena.take<std::uint32_t>(c.exchanges + c.notifications));
 }
 
 bool Endpoint::State::send(const Address& peer, Bytes datagram) {
@@ -73,10 +89,47 @@ void Endpoint::State::drop_peer_reference(std::uint32_t peer_slot) noexcept {
     if (peer.references > 0) --peer.references;
 }
 
-Endpoint::Endpoint(const EndpointConfig& config) : state_(std::make_unique<State>(config)) {}
-Endpoint::~Endpoint() = default;
-Endpoint::Endpoint(Endpoint&&) noexcept = default;
-Endpoint& Endpoint::operator=(Endpoint&&) noexcept = default;
+std::size_t Endpoint::required_memory(const EndpointConfig& config) noexcept {
+    detail::Arena counting;
+    (void)counting.take<std::byte>(state_room);
+    const State measured(config, counting);  // carves nothing, counts every table
+    return counting.used();
+}
+
+Endpoint::Endpoint(const EndpointConfig& config, gsl::span<std::byte> memory) noexcept {
+    Expects(memory.size() >= required_memory(config));
+    state_ = construct_state(config, memory);
+}
+
+#if !(defined(COAP_EMBEDDED) && COAP_EMBEDDED)
+Endpoint::Endpoint(const EndpointConfig& config) {
+    const std::size_t size = required_memory(config);
+    // Plain operator new: its alignment suffices, and it is the one that
+    // allocation counters and custom heaps replace.
+    static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ >= memory_alignment);
+    owned_ = static_cast<std::byte*>(::operator new(size));
+    state_ = construct_state(config, {owned_, size});
+}
+#endif
+
+Endpoint::~Endpoint() {
+    if (state_ != nullptr) state_->~State();
+#if !(defined(COAP_EMBEDDED) && COAP_EMBEDDED)
+    if (owned_ != nullptr) ::operator delete(owned_);
+#endif
+}
+
+Endpoint::Endpoint(Endpoint&& other) noexcept
+    : state_(std::exchange(other.state_, nullptr)), owned_(std::exchange(other.owned_, nullptr)) {}
+
+Endpoint& Endpoint::operator=(Endpoint&& other) noexcept {
+    if (this != &other) {
+        this->~Endpoint();
+        state_ = std::exchange(other.state_, nullptr);
+        owned_ = std::exchange(other.owned_, nullptr);
+    }
+    return *this;
+}
 
 void Endpoint::handle_datagram(Instant now, const Address& peer,
                                gsl::span<const std::byte> datagram,

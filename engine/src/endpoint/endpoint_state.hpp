@@ -12,6 +12,7 @@
 #pragma once
 
 #include "amplification.hpp"
+#include "arena.hpp"
 #include "coap/endpoint.hpp"
 #include "coap/message.hpp"
 #include "coap/prng.hpp"
@@ -21,8 +22,6 @@
 #include "exchange_table.hpp"
 #include "hash_index.hpp"
 #include "peer_table.hpp"
-
-#include <vector>
 
 namespace coap {
 
@@ -35,7 +34,8 @@ struct RecentNotification {
 };
 
 struct Endpoint::State {
-    explicit State(const EndpointConfig& cfg);
+    /// Carves every table from `arena` (when counting, only measures them).
+    State(const EndpointConfig& cfg, detail::Arena& arena);
 
     EndpointConfig config;
     Prng prng;
@@ -45,11 +45,11 @@ struct Endpoint::State {
     detail::DatagramQueue transmits;
     detail::EventQueue events;
     EndpointStats stats{};
-    std::vector<std::byte> scratch;            ///< one message being built
-    std::vector<std::uint32_t> due;            ///< exchanges whose deadline passed (timers.cpp)
-    std::vector<RecentNotification> recent;    ///< ring of NON notifications (notify.cpp)
-    detail::HashIndex recent_index;            ///< (peer, message ID) → ring entry
-    detail::AmplificationGuard amplification;  ///< Echo values, verified addresses
+    detail::FixedArray<std::byte> scratch;   ///< one message being built
+    detail::FixedVector<std::uint32_t> due;  ///< exchanges whose deadline passed (timers.cpp)
+    detail::FixedArray<RecentNotification> recent;  ///< ring of NON notifications (notify.cpp)
+    detail::HashIndex recent_index;                 ///< (peer, message ID) → ring entry
+    detail::AmplificationGuard amplification;       ///< Echo values, verified addresses
     std::size_t recent_next = 0;
     std::uint32_t next_notification = 1;
 

@@ -4,6 +4,7 @@
 // next poll, because the ring has one slot more than its capacity.
 #pragma once
 
+#include "arena.hpp"
 #include "coap/endpoint_event.hpp"
 
 #include <gsl/span>
@@ -11,17 +12,16 @@
 #include <cstddef>
 #include <cstring>
 #include <optional>
-#include <vector>
 
 namespace coap::detail {
 
 class EventQueue {
   public:
-    void init(std::size_t capacity, std::size_t message_size) {
+    void init(Arena& arena, std::size_t capacity, std::size_t message_size) {
         capacity_ = capacity;
-        events_.assign(capacity + 1, Event{});
-        lengths_.assign(capacity + 1, 0);
-        bytes_.assign((capacity + 1) * message_size, std::byte{0});
+        events_ = arena.take<Event>(capacity + 1);
+        lengths_ = arena.take<std::size_t>(capacity + 1);
+        bytes_ = arena.take<std::byte>((capacity + 1) * message_size);
         message_size_ = message_size;
         head_ = count_ = 0;
     }
@@ -57,9 +57,9 @@ class EventQueue {
     }
 
   private:
-    std::vector<Event> events_;
-    std::vector<std::size_t> lengths_;
-    std::vector<std::byte> bytes_;
+    FixedArray<Event> events_;
+    FixedArray<std::size_t> lengths_;
+    FixedArray<std::byte> bytes_;
     std::size_t capacity_ = 0;
     std::size_t message_size_ = 0;
     std::size_t head_ = 0;

@@ -3,25 +3,26 @@
 
 namespace coap::detail {
 
-void ExchangeTable::init(std::size_t requests, std::size_t message_size, std::size_t reserved) {
+void ExchangeTable::init(Arena& arena, std::size_t requests, std::size_t message_size,
+                         std::size_t reserved) {
     const std::size_t capacity = requests + reserved;
     requests_ = requests;
-    exchanges_.assign(capacity, Exchange{});
-    buffers_.assign(capacity * message_size, std::byte{0});
-    active_.clear();
-    active_.reserve(capacity);
-    active_position_.assign(capacity, 0);
-    heap_.clear();
-    heap_.reserve(capacity);
-    heap_position_.assign(capacity, no_slot);
+    exchanges_ = arena.take<Exchange>(capacity);
+    buffers_ = arena.take<std::byte>(capacity * message_size);
+    active_.reset(arena.take<std::uint32_t>(capacity));
+    active_position_ = arena.take<std::uint32_t>(capacity);
+    heap_.reset(arena.take<std::uint32_t>(capacity));
+    heap_position_ = arena.take<std::uint32_t>(capacity);
+    for (std::uint32_t& position : heap_position_)
+        position = no_slot;
     message_size_ = message_size;
-    free_.init(static_cast<std::uint32_t>(requests));
-    reserved_free_.init(static_cast<std::uint32_t>(reserved));
+    free_.init(arena, static_cast<std::uint32_t>(requests));
+    reserved_free_.init(arena, static_cast<std::uint32_t>(reserved));
     index_bits_ = 1;
     while ((std::size_t{1} << index_bits_) <= capacity)
         ++index_bits_;
-    by_message_id_.init(capacity);
-    by_token_.init(capacity);
+    by_message_id_.init(arena, capacity);
+    by_token_.init(arena, capacity);
 }
 
 std::optional<std::uint32_t> ExchangeTable::allocate(bool reserved) noexcept {
@@ -109,7 +110,7 @@ void ExchangeTable::heap_remove(std::uint32_t slot) noexcept {
     heap_sift_down(heap_position_[last]);
 }
 
-void ExchangeTable::collect_due(Instant now, std::vector<std::uint32_t>& out) const {
+void ExchangeTable::collect_due(Instant now, FixedVector<std::uint32_t>& out) const {
     if (heap_.empty() || now < exchanges_[heap_[0]].deadline) return;
     // Depth-first over the nodes at or before `now`: a node later than `now`
     // has only later nodes below it.

@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
-#include <vector>
 
 namespace coap::detail {
 
@@ -85,7 +84,8 @@ class ExchangeTable {
   public:
     /// `capacity` slots for requests (indexes below it) and `reserved` more after
     /// them for CON notifications, which never take a request's slot or the reverse.
-    void init(std::size_t capacity, std::size_t message_size, std::size_t reserved = 0);
+    void init(Arena& arena, std::size_t capacity, std::size_t message_size,
+              std::size_t reserved = 0);
 
     /// A request slot, or with `reserved` a notification slot.
     std::optional<std::uint32_t> allocate(bool reserved = false) noexcept;
@@ -130,7 +130,7 @@ class ExchangeTable {
     }
     /// Appends every slot whose deadline is at or before `now` (O(k log n)
     /// for k of them: only the heap's nodes at or before `now` are visited).
-    void collect_due(Instant now, std::vector<std::uint32_t>& out) const;
+    void collect_due(Instant now, FixedVector<std::uint32_t>& out) const;
 
     void index_message_id(std::uint32_t slot) noexcept;
     void index_token(std::uint32_t slot) noexcept;
@@ -168,7 +168,7 @@ class ExchangeTable {
     /// Notification slots in use.
     std::size_t reserved_in_use() const noexcept { return reserved_free_.in_use(); }
     /// Slots in use, in no particular order (for timers).
-    const std::vector<std::uint32_t>& active() const noexcept { return active_; }
+    const FixedVector<std::uint32_t>& active() const noexcept { return active_; }
 
   private:
     void heap_place(std::uint32_t position, std::uint32_t slot) noexcept {
@@ -183,12 +183,12 @@ class ExchangeTable {
     }
     static std::uint64_t token_key(gsl::span<const std::byte> token) noexcept;
 
-    std::vector<Exchange> exchanges_;
-    std::vector<std::byte> buffers_;
-    std::vector<std::uint32_t> active_;
-    std::vector<std::uint32_t> active_position_;
-    std::vector<std::uint32_t> heap_;           ///< slots, earliest deadline first
-    std::vector<std::uint32_t> heap_position_;  ///< a slot's index in heap_, or no_slot
+    FixedArray<Exchange> exchanges_;
+    FixedArray<std::byte> buffers_;
+    FixedVector<std::uint32_t> active_;
+    FixedArray<std::uint32_t> active_position_;
+    FixedVector<std::uint32_t> heap_;          ///< slots, earliest deadline first
+    FixedArray<std::uint32_t> heap_position_;  ///< a slot's index in heap_, or no_slot
     std::size_t message_size_ = 0;
     FreeQueue free_;
     FreeQueue reserved_free_;  ///< slots from requests_ on, for notifications

@@ -3,14 +3,15 @@
 // (linear probing, backward-shift delete, no tombstones); the table owns the
 // keys, so lookups take a predicate that confirms a candidate slot. A bucket
 // is 8 bytes (the hash's low 32 bits and the slot), so that a probe touches
-// one cache line of a dense array. Sized once by init(); never allocates
-// afterwards.
+// one cache line of a dense array. Carved once from the Endpoint's Arena by
+// init(); never allocates.
 #pragma once
+
+#include "arena.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 namespace coap::detail {
 
@@ -19,11 +20,13 @@ class HashIndex {
     static constexpr std::uint32_t no_slot = 0xffffffffu;
 
     /// Room for `max_entries` entries at a load factor of at most one half.
-    void init(std::size_t max_entries) {
+    void init(Arena& arena, std::size_t max_entries) {
         std::size_t buckets = 8;
         while (buckets < max_entries * 2)
             buckets *= 2;
-        buckets_.assign(buckets, Bucket{});
+        buckets_ = arena.take<Bucket>(buckets);
+        for (Bucket& b : buckets_)
+            b = Bucket{};
         mask_ = static_cast<std::uint32_t>(buckets - 1);  // capacities stay far below 2^31
     }
 
@@ -56,9 +59,8 @@ class HashIndex {
             if (buckets_[i].slot == slot && buckets_[i].tag == tag) break;
         }
         // Backward-shift: move later entries of the probe run into the hole.
-        std::uint32_t hole = i;
-        for (std::uint32_t j = (i + 1) & mask_; buckets_[j].slot != no_slot; j = (j + 1) & mask_) {
-            const std::uint32_t home = buckets_[j].tag & mask_;
+    FixedArray<Bucket> buckets_;
+    std::uint32_t mask_ = 0;
             const bool home_outside =
                 hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
             if (home_outside) {
@@ -76,7 +78,7 @@ class HashIndex {
         std::uint32_t tag = 0;  ///< the low 32 bits of the key hash (they hold the home bucket)
         std::uint32_t slot = no_slot;
     };
-    std::vector<Bucket> buckets_;
+    FixedArray<Bucket> buckets_;
     std::uint32_t mask_ = 0;
 };
 

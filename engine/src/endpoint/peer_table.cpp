@@ -3,10 +3,10 @@
 
 namespace coap::detail {
 
-void PeerTable::init(std::size_t capacity) {
-    peers_.assign(capacity, Peer{});
-    free_.init(static_cast<std::uint32_t>(capacity));
-    index_.init(capacity);
+void PeerTable::init(Arena& arena, std::size_t capacity) {
+    peers_ = arena.take<Peer>(capacity);
+    free_.init(arena, static_cast<std::uint32_t>(capacity));
+    index_.init(arena, capacity);
     cursor_ = 0;
 }
 

@@ -16,7 +16,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 namespace coap::detail {
 
@@ -43,7 +42,7 @@ struct Peer {
 
 class PeerTable {
   public:
-    void init(std::size_t capacity);
+    void init(Arena& arena, std::size_t capacity);
 
     std::optional<std::uint32_t> find(const Address& address) const noexcept;
     /// The peer's slot, creating it (evicting an idle peer if needed); nullopt
@@ -59,7 +58,7 @@ class PeerTable {
     bool evict_idle() noexcept;
     void remove(std::uint32_t slot) noexcept;
 
-    std::vector<Peer> peers_;
+    FixedArray<Peer> peers_;
     FreeList free_;
     HashIndex index_;
     std::uint32_t cursor_ = 0;  ///< where evict_idle() samples next

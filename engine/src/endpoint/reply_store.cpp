@@ -31,8 +31,8 @@ void write_header(std::byte* at, const Header& h) noexcept {
 
 }  // namespace
 
-void ReplyStore::init(std::size_t capacity_bytes) {
-    ring_.assign(std::min<std::size_t>(capacity_bytes, 0xffffffffu), std::byte{0});
+void ReplyStore::init(Arena& arena, std::size_t capacity_bytes) {
+    ring_ = arena.take<std::byte>(std::min<std::size_t>(capacity_bytes, 0xffffffffu));
     head_ = tail_ = end_ = 0;
     wrapped_ = false;
     count_ = 0;

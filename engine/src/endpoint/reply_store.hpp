@@ -5,15 +5,16 @@
 // owner (a DedupCache entry) learns that its reply is gone. A record never wraps:
 // when the tail of the ring is too short, the record starts again at offset 0 and
 // the tail stays unused (counted in used()) until the oldest records pass it.
-// Sized once by init(); never allocates afterwards.
+// Carved once from the Endpoint's Arena by init(); never allocates.
 #pragma once
+
+#include "arena.hpp"
 
 #include <gsl/span>
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 namespace coap::detail {
 
@@ -32,7 +33,7 @@ class ReplyStore {
     static constexpr std::size_t max_reply = 0xffff;
 
     /// A ring of `capacity_bytes` (at most 2^32 - 1; zero stores nothing).
-    void init(std::size_t capacity_bytes);
+    void init(Arena& arena, std::size_t capacity_bytes);
 
     /// Copies `reply` in for `owner`, first dropping the oldest records until it
     /// fits, and calls on_drop(owner, sequence) for each record dropped. nullopt,
@@ -75,7 +76,7 @@ class ReplyStore {
     ReplyRef write(std::uint32_t at, gsl::span<const std::byte> reply,
                    std::uint32_t owner) noexcept;
 
-    std::vector<std::byte> ring_;
+    FixedArray<std::byte> ring_;
     // Records occupy [tail_, head_) or, when wrapped_, [tail_, end_) then [0, head_).
     std::uint32_t head_ = 0;
     std::uint32_t tail_ = 0;

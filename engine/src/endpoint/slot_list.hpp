@@ -1,9 +1,11 @@
 // slot_list.hpp — FreeList: the free slots of a fixed table, as a stack of
-// indices. Owns nothing else. Sized once; push and pop never allocate.
+// indices. Owns nothing else. Carved once from the Endpoint's Arena; push and
+// pop never allocate.
 #pragma once
 
+#include "arena.hpp"
+
 #include <cstdint>
-#include <vector>
 
 namespace coap::detail {
 
@@ -12,10 +14,9 @@ inline constexpr std::uint32_t no_slot = 0xffffffffu;
 
 class FreeList {
   public:
-    void init(std::uint32_t count) {
-        free_.clear();
-        free_.reserve(count);
-        for (std::uint32_t i = count; i > 0; --i)
+    void init(Arena& arena, std::uint32_t count) {
+        free_.reset(arena.take<std::uint32_t>(count));
+        for (auto i = static_cast<std::uint32_t>(free_.capacity()); i > 0; --i)
             free_.push_back(i - 1);
         capacity_ = count;
     }
@@ -31,7 +32,7 @@ class FreeList {
     }
 
   private:
-    std::vector<std::uint32_t> free_;
+    FixedVector<std::uint32_t> free_;
     std::uint32_t capacity_ = 0;
 };
 
@@ -39,12 +40,12 @@ class FreeList {
 /// is reused as late as possible, which keeps stale handles stale for longest.
 class FreeQueue {
   public:
-    void init(std::uint32_t count) {
-        ring_.assign(count, 0);
-        for (std::uint32_t i = 0; i < count; ++i)
+    void init(Arena& arena, std::uint32_t count) {
+        ring_ = arena.take<std::uint32_t>(count);
+        for (std::uint32_t i = 0; i < ring_.size(); ++i)
             ring_[i] = i;
         head_ = 0;
-        size_ = count;
+        size_ = static_cast<std::uint32_t>(ring_.size());
     }
     bool empty() const noexcept { return size_ == 0; }
     std::uint32_t pop() noexcept {
@@ -62,7 +63,7 @@ class FreeQueue {
     }
 
   private:
-    std::vector<std::uint32_t> ring_;
+    FixedArray<std::uint32_t> ring_;
     std::size_t head_ = 0;
     std::uint32_t size_ = 0;
 };

@@ -2,6 +2,8 @@
 // sticky overflow flag. Internal to the URI module.
 #pragma once
 
+#include "coap/contract.hpp"
+
 #include <gsl/span>
 
 #include <cstddef>
