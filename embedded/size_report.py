@@ -31,12 +31,14 @@ AIM_TEXT = 32 * 1024
 AIM_RAM = 4 * 1024
 # Non-regression thresholds for size_full (engine text; engine static RAM, that is
 # the Endpoint's block plus the engine's own .data/.bss). Measured on 2026-12-07
-# with Debian's arm-none-eabi-gcc 12.2 at -Os: 28,716 bytes of text and 5,540
-# bytes of RAM. The text meets the aim; the RAM does not (see README, "Embedded
-# profile"), so RAM is held to its measured value plus a little slack until the
-# tables shrink. Lower these when the engine gets smaller.
-MAX_ENGINE_TEXT = 29 * 1024
-MAX_ENGINE_RAM = 5632
+# with Debian's arm-none-eabi-gcc 12.2 at -Os: 30,241 bytes of engine text (the
+# RFC 9175 amplification limit, with SipHash, added about 3.2 KiB to 26,998) and
+# 5,748 bytes of RAM (a block sized by the 64-bit measurement; see
+# examples/embedded/device.hpp). The text meets the aim; the RAM does not (see
+# README, "Embedded profile"), so both are held to their measured values plus a
+# little slack until the tables shrink. Lower these when the engine gets smaller.
+MAX_ENGINE_TEXT = 30 * 1024
+MAX_ENGINE_RAM = 5824
 
 # Symbols no engine object may reference and no program may contain.
 FORBIDDEN = re.compile(

@@ -173,11 +173,14 @@ struct Seen {
 };
 
 /// A server on the simulated network: a Driver on its own Port serving `tree`,
-/// recording every request it receives in `seen`.
+/// recording every request it receives in `seen`. Like the servers it stands
+/// for (coap.me answers without Echo challenges), it has no amplification
+/// limit, so `seen` holds each request once.
 class SimServer {
   public:
     SimServer(coap::sim::Network& net, const coap::Address& address, std::uint64_t seed)
-        : node(net.add_port(address)), driver(net.port(node), coap::EndpointConfig{.seed = seed}) {
+        : node(net.add_port(address)),
+          driver(net.port(node), coap::EndpointConfig{.seed = seed, .amplification_factor = 0}) {
         driver.set_request_handler([this](coap::RequestContext& ctx) {
             seen.push_back({coap::OwnedMessage(ctx.message()), ctx.peer(), ctx.multicast()});
             tree.handle(ctx);

@@ -90,6 +90,7 @@ coap::EndpointConfig small_config(std::uint64_t seed) noexcept {
     c.events = 2;
     c.notifications = EXAMPLE_OBSERVE ? 1 : 0;
     c.recent_notifications = EXAMPLE_OBSERVE ? 1 : 0;
+    c.verified_addresses = 1;  // the gateway, once it has answered an Echo challenge
     c.max_message_size = radio_mtu;
     config.max_request_payload = 64;
     // A one-hop radio link, not the Internet (RFC 7252 §4.8.2 lets a deployment

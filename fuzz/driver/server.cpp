@@ -149,8 +149,11 @@ void Harness::on_request(std::size_t driver, coap::RequestContext& context) {
     if (tag) {
         const Handled seen{context.message().no_response().value_or(0), context.multicast()};
         const auto [it, inserted] = handled_.try_emplace({driver, *tag}, seen);
-        // A request reaches a handler once (§4.5), unless the rogue replayed it.
-        if (!inserted) FUZZ_REQUIRE(tainted_.count(*tag) != 0);
+        // A request reaches a handler once (§4.5), unless the rogue replayed it
+        // or its answer was an amplification challenge and the client repeated it
+        // with the Echo value (RFC 9175 §2.4; only the repeat carries one).
+        if (!inserted)
+            FUZZ_REQUIRE(tainted_.count(*tag) != 0 || context.message().echo().has_value());
     }
     trees_[driver]->handle(context);
 }
