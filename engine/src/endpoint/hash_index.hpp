@@ -59,8 +59,9 @@ class HashIndex {
             if (buckets_[i].slot == slot && buckets_[i].tag == tag) break;
         }
         // Backward-shift: move later entries of the probe run into the hole.
-    FixedArray<Bucket> buckets_;
-    std::uint32_t mask_ = 0;
+        std::uint32_t hole = i;
+        for (std::uint32_t j = (i + 1) & mask_; buckets_[j].slot != no_slot; j = (j + 1) & mask_) {
+            const std::uint32_t home = buckets_[j].tag & mask_;
             const bool home_outside =
                 hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
             if (home_outside) {
