@@ -300,8 +300,9 @@ TEST(Rfc7252_4_5, WithoutRememberingSafeRequestsAGetIsServedWhenUnsafeOnesFillTh
         pair.net.inject(pair.client, EndpointPair::server_address(),
                         raw_request(codes::get, MessageType::confirmable, 5));
         pair.net.run_for(milliseconds(10));
-        ASSERT_FALSE(pair.sent(pair.server, pair.client).empty());
-        const auto& answer = pair.sent(pair.server, pair.client).back();
+        const auto sent = pair.sent(pair.server, pair.client);  // a copy: it outlives `answer`
+        ASSERT_FALSE(sent.empty());
+        const auto& answer = sent.back();
         if (remember) {
             EXPECT_TRUE(answer.is(MessageType::acknowledgement, codes::service_unavailable));
             EXPECT_EQ(pair.handler_runs, 3u);
