@@ -10,6 +10,13 @@ plus --seconds, then stopped. Prints a markdown table (requests/s counts 2.xx
 answers only; errors are other codes, 5.03 included; lost are timeouts) and
 the ratios cobalt/libcoap and cobalt/echo.
 
+With --repeat N (no sweep) it measures the servers N times over, in an order
+that alternates from round to round (echo, libcoap, cobalt, then the reverse),
+prints each round's ratios, and ends with the median of each ratio over the
+rounds and its range. A ratio is taken within its round, where the two
+measurements are a minute apart, not across rounds: the echo reference itself
+moves by a third from minute to minute on this machine.
+
 With --windows 1,16,64,256,1024 it sweeps the window size instead, writes a
 CSV (--csv) and, with --plot FILE.svg, its plot (plot_window_sweep.py).
 
@@ -31,6 +38,7 @@ import argparse
 import csv
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -168,6 +176,32 @@ def print_table(results, windows, servers):
             print(("window " + str(window) + ": " if sweep else "") + ", ".join(parts))
 
 
+def round_ratios(rates):
+    """The ratios of one round's requests/s, by name."""
+    out = {}
+    for a, b in (("cobalt", "libcoap"), ("cobalt", "echo"), ("libcoap", "echo")):
+        if a in rates and b in rates and rates[b] > 0:
+            out[f"{a}/{b}"] = rates[a] / rates[b]
+    return out
+
+
+def print_repeats(rounds, servers):
+    """Each round's rates and ratios, then each ratio's median and range."""
+    print("| round | " + " | ".join(LABELS[n] for n in servers) + " | ratios |")
+    print("|---|" + "---|" * len(servers) + "---|")
+    per_ratio = {}
+    for number, rates in enumerate(rounds, 1):
+        ratios = round_ratios(rates)
+        for name, value in ratios.items():
+            per_ratio.setdefault(name, []).append(value)
+        print(f"| {number} | " + " | ".join(f"{rates[n]:,.0f}" for n in servers) + " | " +
+              ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()) + " |")
+    print()
+    for name, values in per_ratio.items():
+        print(f"{name}: median {statistics.median(values):.2f}x over {len(values)} rounds "
+              f"(min {min(values):.2f}x, max {max(values):.2f}x)")
+
+
 def write_csv(path, results, windows, servers):
     with open(path, "w", newline="") as f:
         out = csv.writer(f)
@@ -203,6 +237,9 @@ def main():
     parser.add_argument("--csv", help="sweep CSV (default: the --plot file with .csv, "
                                       "else wire_window_sweep.csv)")
     parser.add_argument("--plot", help="sweep plot, an SVG file")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure the servers this many times, alternating their order, "
+                             "and report each ratio's median (not with --windows)")
     options = parser.parse_args()
 
     servers = [s.strip() for s in options.servers.split(",") if s.strip()]
@@ -217,6 +254,8 @@ def main():
     if not 0 < options.seconds <= 600 or not 0 <= options.warmup_seconds <= 60:
         parser.error("--seconds must be in (0, 600], --warmup-seconds in [0, 60]")
     sweep = options.windows is not None
+    if not 1 <= options.repeat <= 50 or (sweep and options.repeat > 1):
+        parser.error("--repeat takes 1 to 50, and not with --windows")
     windows = [int(w) for w in options.windows.split(",")] if sweep else [options.window]
 
     allowed = sorted(os.sched_getaffinity(0))
@@ -232,6 +271,19 @@ def main():
 
     results = {}
     with tempfile.TemporaryDirectory(prefix="cobalt-wire-") as directory:
+        if options.repeat > 1:
+            rounds = []
+            for number in range(options.repeat):
+                order = servers if number % 2 == 0 else list(reversed(servers))
+                print(f"round {number + 1} of {options.repeat}", flush=True)
+                rates = {}
+                for name in order:
+                    figures = measure(name, windows[0], options, cpus, directory)
+                    rates[name] = float(figures["rate"])
+                rounds.append(rates)
+            print()
+            print_repeats(rounds, servers)
+            return 0
         for window in windows:
             for name in servers:
                 results[(window, name)] = measure(name, window, options, cpus, directory)

@@ -12,6 +12,7 @@
 // (poll_transmit until empty, next_timeout, poll_event until empty; a handler may
 // respond, then round again) unless the input asked for a batch of undrained steps.
 // Checked with FUZZ_REQUIRE:
+//  - Endpoint::check_consistency() holds after every step;
 //  - table occupancy never exceeds the configured capacities; the stats counters
 //    match what the harness fed and polled; wants_poll() matches the queues;
 //  - every emitted datagram fits max_message_size and parses, and goes to an address
@@ -53,7 +54,10 @@
 // is mirrored by fuzz/make_seeds.py; each operation's draws depend only on the values
 // drawn, never on the harness state. ENGINE_FUZZ_TRACE=1 prints every step.
 //
-// The harness lives in fuzz/engine/ (harness.hpp lists its files).
+// The same file is the target engine_faults, built with COBALT_FAULT_INJECTION over
+// the engine built that way: the input also makes pool acquisitions fail
+// (fuzz/engine/harness_faults.cpp). The harness lives in fuzz/engine/ (harness.hpp
+// lists its files).
 #include "engine/harness.hpp"
 
 #include <cstddef>

@@ -275,7 +275,8 @@ ENGINE_METHODS = [GET, POST, PUT, DELETE, FETCH, code(0, 7), 0, CONTENT]
 ENGINE_OPS = ["deliver", "deliver_at", "drop", "duplicate", "deliver_all", "raw", "craft",
               "mutate", "reply", "time_small", "time_huge", "timer", "timeout_early", "request",
               "ping", "cancel", "respond", "acknowledge", "release", "set_parameters", "batch",
-              "move", "send_next", "listen", "close", "query", "unreachable"]
+              "move", "send_next", "listen", "close", "query", "unreachable", "notify",
+              "fault"]  # "fault": target engine_faults only (fuzz/engine/harness_faults.cpp)
 # listen() timeouts of fuzz/engine/harness_held.cpp (a flag picks this table or any int64).
 ENGINE_LISTEN_TIMEOUTS = [0, 1, 250, 5000, 100000, 1 << 40, -1000]
 # Addresses: 0-2 the endpoints, 3-5 foreign peers, 6-7 multicast groups.
@@ -374,6 +375,13 @@ class EngineSeed:
 
     def flight(self, name, k=0):
         self.op(name).inp.index(k, 255)
+        return self
+
+    def fault(self, node=0, k=0):
+        """engine_faults: acquisition k from now of `node` fails."""
+        self.op("fault")
+        self.inp.index(node, 2)
+        self.inp.index(k, 7)
         return self
 
     def raw(self, data, to=0, source=FOREIGN, multicast=False):
@@ -783,6 +791,28 @@ def engine_seeds():
     return {f"seed-{name}": seed.build() for name, seed in flows.items()}
 
 
+def engine_fault_seeds():
+    """The engine flows, and request flows in which acquisition k of either side fails."""
+    S = EngineSeed
+    manual = {"mode": "manual"}
+    path = [(URI_PATH, "temp")]
+    seeds = engine_seeds()
+    for node in (0, 1):
+        for k in range(6):
+            flows = {
+                "piggybacked": S().fault(node, k).request(options=path)
+                .simple("deliver", "deliver"),
+                "separate": S({}, manual).fault(node, k).request(options=path).op("deliver")
+                .time(600).timers().op("deliver").respond(payload=b"late", options=[])
+                .simple("deliver", "deliver"),
+                "retransmitted": S().fault(node, k).request(options=path).flight("drop")
+                .timers().simple("deliver", "deliver"),
+            }
+            for name, flow in flows.items():
+                seeds[f"seed-fault-node{node}-at{k}-{name}"] = flow.build()
+    return seeds
+
+
 def sync(directory, seeds, check):
     directory.mkdir(parents=True, exist_ok=True)
     differs = False
@@ -806,6 +836,7 @@ def main(argv):
     differs = sync(CORPUS / "message_parse", parse_seeds(), check)
     differs = sync(CORPUS / "message_roundtrip", roundtrip_seeds(), check) or differs
     differs = sync(CORPUS / "engine", engine_seeds(), check) or differs
+    differs = sync(CORPUS / "engine_faults", engine_fault_seeds(), check) or differs
     if check and differs:
         print("make_seeds.py: seeds on disk differ; rerun fuzz/make_seeds.py", file=sys.stderr)
         return 1

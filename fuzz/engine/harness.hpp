@@ -8,6 +8,7 @@
 //   harness_held.cpp       held exchanges: send_next, listen, close, index_of, is_live
 //   harness_invariants.cpp table and counter checks, events, request-id bookkeeping
 //   harness_liveness.cpp   the end: heal, run out the clock, probe with pings
+//   harness_faults.cpp     pool acquisitions the input makes fail (engine_faults)
 #pragma once
 
 #include "harness_config.hpp"
@@ -62,6 +63,9 @@ class Harness {
         op_query,
         op_unreachable,
         op_notify,
+#if defined(COBALT_FAULT_INJECTION)
+        op_fault,  ///< target engine_faults: a pool acquisition the input picks fails
+#endif
         op_count
     };
 
@@ -70,7 +74,9 @@ class Harness {
     /// Executes one operation, drains unless batched, and checks the timer rule.
     void one_step();
     void execute(Operation op);
-    Node& node_at(std::size_t drawn) { return nodes_[drawn % nodes_.size()]; }
+    Node& node_at(std::size_t drawn) {
+        return nodes_[drawn % nodes_.size()];
+    }
     std::size_t max_message_size(const Node& n) const {
         return n.endpoint.config().capacities.max_message_size;
     }
@@ -141,6 +147,19 @@ class Harness {
     /// must be a held exchange whose response was polled, or one listening without end; each is
     /// closed or (every other one) listened to with a zero timeout. False when there was none.
     bool release_held();
+
+    // harness_faults.cpp
+    /// Makes the k-th next pool acquisition of a drawn endpoint fail as if its table
+    /// were full (engine_faults only; a no-op in the engine target).
+    void fault();
+    /// Whether the failure fault() asked of `n` happened and has not been forgotten
+    /// yet: a "table full" outcome is then allowed with room in the table.
+    bool fault_fired(const Node& n) const;
+    /// Forgets failures that fired, at the end of each step.
+    void forget_fired_faults();
+    /// Cancels failures that have not fired, before the probe (which needs every
+    /// ping answered).
+    void disarm_faults();
 
     // harness_invariants.cpp
     void check(const Node& n);

@@ -27,6 +27,7 @@ void Harness::run() {
     batch_left_ = 0;
     drain_all();
     converge();
+    disarm_faults();
     probe();
 }
 
@@ -131,6 +132,7 @@ void Harness::one_step() {
         const auto after = nodes_[i].endpoint.next_timeout();
         FUZZ_REQUIRE(!after || *after >= now_);
     }
+    forget_fired_faults();
 }
 
 void Harness::execute(Operation op) {
@@ -224,6 +226,10 @@ void Harness::execute(Operation op) {
             return unreachable();
         case op_notify:
             return notify();
+#if defined(COBALT_FAULT_INJECTION)
+        case op_fault:
+            return fault();
+#endif
         case op_count:
             return;
     }

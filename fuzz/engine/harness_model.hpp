@@ -103,6 +103,8 @@ struct Node {
     /// When a drain last left the endpoint with nothing to poll: every event
     /// polled later was caused by an input at or after this instant.
     Instant quiet_since{};
+    /// The acquisition number fault() made fail (engine_faults), or none.
+    std::optional<std::uint64_t> fault_at;
 };
 
 struct Flight {

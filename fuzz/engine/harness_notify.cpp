@@ -62,9 +62,12 @@ void Harness::notify() {
     if (!result) {
         if (result.error() == LocalError::notifications_full)
             FUZZ_REQUIRE(stats.notifications_in_flight ==
-                         n.endpoint.config().capacities.notifications);
+                             n.endpoint.config().capacities.notifications ||
+                         fault_fired(n));
         if (result.error() == LocalError::transmit_queue_full)
-            FUZZ_REQUIRE(stats.queued_datagrams == n.endpoint.config().capacities.queued_datagrams);
+            FUZZ_REQUIRE(stats.queued_datagrams ==
+                             n.endpoint.config().capacities.queued_datagrams ||
+                         fault_fired(n));
         return;
     }
     FUZZ_REQUIRE(result->value != 0);
