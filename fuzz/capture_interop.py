@@ -10,6 +10,9 @@ crossed the relay into seeds:
   engine, engine_faults the client's datagrams fed raw to endpoint 0 and the
                        server's to endpoint 1, in order (EngineSeed)
   driver               the same to driver 0 and driver 1 (DriverSeed)
+  dtls_receive         each DTLS session's records, libcoap's (OpenSSL, GnuTLS)
+                       and cobalt's, injected raw into the harness's server and
+                       client
   dtls_server_flight   each datagram a libcoap DTLS server sent, and the whole
                        flight, as the scan reads them
 Seeds are named interop-<session>-...; make_seeds.py leaves them alone. Every
@@ -31,7 +34,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_seeds import FOREIGN, EngineSeed  # noqa: E402
+from make_seeds import FOREIGN, EngineInput, EngineSeed  # noqa: E402
 
 HOST = "127.0.0.1"
 PSK, IDENTITY, HINT = "secretPSK", "cobalt-capture", "capture-hint"
@@ -172,6 +175,13 @@ def sessions(cobalt, work):
         run([cobalt, "get", "--psk", PSK, "--identity", IDENTITY, s.uri("/", "coaps")])
         yield "libcoap-dtls-server", s.relay.records
 
+    for flavour in ("openssl", "gnutls"):
+        with Server(lambda p: [cobalt, "serve", str(served), "--bind", HOST, "--port", str(p),
+                               "--psk", PSK, "--identity", IDENTITY]) as s:
+            run([f"coap-client-{flavour}", "-B", "5", "-k", PSK, "-u", IDENTITY,
+                 s.uri("/hello.txt", "coaps")])
+            yield f"libcoap-dtls-client-{flavour}", s.relay.records
+
 
 class DtlsServer(Server):
     """libcoap's OpenSSL server: coap on PORT, coaps on PORT+1; the relay fronts coaps."""
@@ -215,6 +225,24 @@ def shape(data):
     return (first & 0xF0, token_length, data[1], tuple(numbers), min(payload, 1) + (payload > 64))
 
 
+def dtls_receive_seed(records):
+    """fuzz/dtls_receive.cpp's input: each record as its raw-datagram operation, the
+    client's to the server from the client's address, the server's to the client."""
+    inp = EngineInput()
+    for direction, data in records:
+        if len(data) > MAX_RAW:
+            continue
+        inp.int(5, 0, 9)
+        inp.int(len(data), 0, 300)
+        for byte in data:
+            inp.int(byte, 0, 255)
+        inp.flag(False)  # keep the first byte
+        inp.flag(False)  # keep the second byte
+        inp.int(0, 0, 5)  # from the client's address
+        inp.flag(direction == "c2s")  # to the server
+    return inp.build()
+
+
 def write(directory, name, data):
     directory.mkdir(parents=True, exist_ok=True)
     (directory / name).write_bytes(data)
@@ -227,7 +255,8 @@ def main():
     args = parser.parse_args()
     out = Path(args.out)
     drivers = load_driver_seed_module()
-    for target in ("message_parse", "engine", "engine_faults", "driver", "dtls_server_flight"):
+    for target in ("message_parse", "engine", "engine_faults", "driver", "dtls_receive",
+                   "dtls_server_flight"):
         for stale in (out / target).glob("interop-*"):
             stale.unlink()
     with tempfile.TemporaryDirectory() as work:
@@ -236,11 +265,14 @@ def main():
             dtls = "dtls" in name
             print(f"{name}: {len(records)} datagrams")
             if dtls:
-                flight = [data for direction, data in records if direction == "s2c"]
-                for i, data in enumerate(flight[:8]):
-                    write(out / "dtls_server_flight", f"interop-{name}-{i:02}", b"\xff" + data)
-                write(out / "dtls_server_flight", f"interop-{name}-flight",
-                      b"\x00" + b"".join(flight[:4]))
+                write(out / "dtls_receive", f"interop-{name}", dtls_receive_seed(records))
+                if "server" in name:
+                    flight = [data for direction, data in records if direction == "s2c"]
+                    for i, data in enumerate(flight[:8]):
+                        write(out / "dtls_server_flight", f"interop-{name}-{i:02}",
+                              b"\xff" + data)
+                    write(out / "dtls_server_flight", f"interop-{name}-flight",
+                          b"\x00" + b"".join(flight[:4]))
                 continue
             for direction, data in records:
                 key = shape(data)
