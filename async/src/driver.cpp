@@ -83,8 +83,10 @@ void Driver::service() {
 
 void Driver::flush() {
     for (;;) {
+        const std::size_t size = endpoint_.next_transmit_size();
+        if (size == 0) return;
         // Straight into the transport's send batch when it offers room.
-        const auto slot = transport_.transmit_slot(transmit_buffer_.size());
+        const auto slot = transport_.transmit_slot(size);
         if (!slot.empty()) {
             const auto transmit = endpoint_.poll_transmit(slot);
             if (!transmit) return;

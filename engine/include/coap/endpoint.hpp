@@ -158,6 +158,9 @@ class Endpoint {
     /// Copies the next datagram into `buffer`, which must hold
     /// config().capacities.max_message_size bytes (the value after clamping).
     std::optional<Transmit> poll_transmit(gsl::span<std::byte> buffer) noexcept;
+    /// Bytes of the datagram poll_transmit would give next; 0 when none waits. A
+    /// transport that lends room in its send batch asks for exactly this much.
+    std::size_t next_transmit_size() const noexcept;
     /// When handle_timeout must be called next; nullopt when nothing is pending.
     std::optional<Instant> next_timeout() const noexcept;
     std::optional<Event> poll_event() noexcept;

@@ -153,6 +153,11 @@ std::optional<Transmit> Endpoint::poll_transmit(gsl::span<std::byte> buffer) noe
     return transmit;
 }
 
+std::size_t Endpoint::next_transmit_size() const noexcept {
+    const auto& queue = state_->transmits;
+    return queue.empty() ? 0 : queue.front().bytes.size();
+}
+
 std::optional<Instant> Endpoint::next_timeout() const noexcept {
     return state_->next_deadline();
 }
