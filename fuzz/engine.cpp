@@ -15,8 +15,9 @@
 //  - Endpoint::check_consistency() holds after every step;
 //  - table occupancy never exceeds the configured capacities; the stats counters
 //    match what the harness fed and polled; wants_poll() matches the queues;
-//  - every emitted datagram fits max_message_size and parses, and goes to an address
-//    the endpoint has heard of; only NON requests go to a multicast group;
+//  - next_transmit_size() is the length of the datagram poll_transmit gives next
+//    (0 when it gives none); every emitted datagram fits max_message_size and parses, and goes to
+//    an address the endpoint has heard of; only NON requests go to a multicast group;
 //  - every event names a known peer; request and response views parse;
 //  - RequestIds are never reused; each that is not closed gets exactly one terminal
 //    event (response for unicast without hold, pong for a ping, multicast_done,

@@ -69,7 +69,12 @@ void Harness::drain(std::size_t i) {
     Node& n = nodes_[i];
     for (int round = 0; round < 8; ++round) {
         const gsl::span<std::byte> buffer{n.buffer.data(), max_message_size(n)};
-        while (const auto transmit = n.endpoint.poll_transmit(buffer)) {
+        for (;;) {
+            // next_transmit_size() announces exactly what poll_transmit gives.
+            const std::size_t announced = n.endpoint.next_transmit_size();
+            const auto transmit = n.endpoint.poll_transmit(buffer);
+            FUZZ_REQUIRE(announced == (transmit ? transmit->length : 0));
+            if (!transmit) break;
             ++n.polled;
             route(n, *transmit);
         }
