@@ -190,11 +190,13 @@ def print_repeats(rounds, servers):
     print("| round | " + " | ".join(LABELS[n] for n in servers) + " | ratios |")
     print("|---|" + "---|" * len(servers) + "---|")
     per_ratio = {}
-    for number, rates in enumerate(rounds, 1):
+    for number, (rates, wrapped) in enumerate(rounds, 1):
         ratios = round_ratios(rates)
         for name, value in ratios.items():
             per_ratio.setdefault(name, []).append(value)
-        print(f"| {number} | " + " | ".join(f"{rates[n]:,.0f}" for n in servers) + " | " +
+        print(f"| {number} | " + " | ".join(f"{rates[n]:,.0f}" +
+                                            (" (MIDs wrapped)" if n in wrapped else "")
+                                            for n in servers) + " | " +
               ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()) + " |")
     print()
     for name, values in per_ratio.items():
@@ -276,11 +278,13 @@ def main():
             for number in range(options.repeat):
                 order = servers if number % 2 == 0 else list(reversed(servers))
                 print(f"round {number + 1} of {options.repeat}", flush=True)
-                rates = {}
+                rates, wrapped = {}, []
                 for name in order:
                     figures = measure(name, windows[0], options, cpus, directory)
                     rates[name] = float(figures["rate"])
-                rounds.append(rates)
+                    if figures["mids_wrapped"] == "yes":
+                        wrapped.append(name)
+                rounds.append((rates, wrapped))
             print()
             print_repeats(rounds, servers)
             return 0
