@@ -193,13 +193,64 @@ TEST(DedupCache, FindTreatsAnExpiredEntryAsAbsentAndInsertReplacesIt) {
     EXPECT_FALSE(cache.find(peer(2), 7, at(9)));
     EXPECT_FALSE(cache.find(peer(1), 7, at(10)));
     EXPECT_EQ(cache.in_use(), 1u) << "expired, not reclaimed yet";
-    EXPECT_EQ(cache[*slot].key, mix_hash(peer(1).hash(), 7)) << "the key is kept";
+    EXPECT_EQ(cache[*slot].key, (mix_hash(peer(1).hash(), 0) & ~std::uint64_t{7}) | 7u)
+        << "the key is kept: message IDs 0-7 of the peer form one group, 7 its last bucket";
 
     const auto again = cache.insert(peer(1), 7, at(10), at(20));
     ASSERT_TRUE(again);
     EXPECT_EQ(cache.in_use(), 1u);
     EXPECT_EQ(cache.find(peer(1), 7, at(19)), again);
     EXPECT_EQ(cache.earliest_expiry(), at(20));
+}
+
+TEST(DedupCache, EightConsecutiveMessageIdsOfAPeerShareOneGroupOfBuckets) {
+    DedupCache cache;
+    init_table([&](Arena& a) { cache.init(a, 32, 0); });
+    std::vector<std::uint64_t> keys;
+    for (std::uint16_t id = 16; id < 32; ++id) {
+        const auto slot = cache.insert(peer(1), id, at(0), at(10));
+        ASSERT_TRUE(slot);
+        keys.push_back(cache[*slot].key);
+    }
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        EXPECT_EQ(keys[i] & 7u, i & 7u) << "the ID's place in its group";
+        EXPECT_EQ(keys[i] >> 3, keys[i & ~std::size_t{7}] >> 3) << "one group per eight IDs";
+    }
+    EXPECT_NE(keys[0] >> 3, keys[8] >> 3) << "the next eight IDs are placed apart";
+}
+
+TEST(DedupCache, SequentialMessageIdsOfManyPeersAreAllFoundAcrossTheWrap) {
+    // Clients numbering in order fill whole groups of buckets; at half load the
+    // groups of 64 peers overlap and every entry must still be found, and
+    // erasing every other one (backward shifts across groups) must keep the rest.
+    constexpr std::size_t peers = 64, per_peer = 24;
+    DedupCache cache;
+    init_table([&](Arena& a) { cache.init(a, peers * per_peer, 0); });
+    const auto id_of = [](std::size_t p, std::size_t i) {
+        return static_cast<std::uint16_t>(65530 + p * 3 + i);  // wraps past 65535
+    };
+    std::vector<std::uint32_t> slots;
+    for (std::size_t i = 0; i < per_peer; ++i)
+        for (std::size_t p = 0; p < peers; ++p) {
+            const auto slot =
+                cache.insert(peer(static_cast<std::uint8_t>(p + 1)), id_of(p, i), at(0), at(100));
+            ASSERT_TRUE(slot);
+            slots.push_back(*slot);
+        }
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+        const std::size_t i = k / peers, p = k % peers;
+        EXPECT_EQ(cache.find(peer(static_cast<std::uint8_t>(p + 1)), id_of(p, i), at(1)), slots[k]);
+    }
+    for (std::size_t k = 0; k < slots.size(); k += 2)
+        cache.erase(slots[k]);
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+        const std::size_t i = k / peers, p = k % peers;
+        const auto found = cache.find(peer(static_cast<std::uint8_t>(p + 1)), id_of(p, i), at(1));
+        if (k % 2 == 0)
+            EXPECT_FALSE(found);
+        else
+            EXPECT_EQ(found, slots[k]);
+    }
 }
 
 TEST(DedupCache, NeverFreesALiveEntryAndSaysWhenTheEarliestExpires) {
