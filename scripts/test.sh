@@ -6,7 +6,9 @@
 # under ASan+UBSan in the ASan build or, when fuzzing follows, before it).
 # With CI=true (or COBALT_FUZZ_SECONDS=N) it also fuzzes each target for N seconds
 # (default 30) under ASan+UBSan and checks the codec benchmark ratio against libcoap.
-# Ends with one line "N passed, N failed" over everything; exits non-zero on any failure.
+# Ends with a recap of every failure (test name and the end of its output, so
+# that the tail of a CI log alone says what broke) and one line
+# "N passed, N failed" over everything; exits non-zero on any failure.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -15,6 +17,8 @@ bash scripts/install-deps.sh || { echo "dependency installation failed"; echo "0
 
 passed=0
 failed=0
+recap=$(mktemp)
+trap 'rm -f "$recap"' EXIT
 jobs=$(nproc 2>/dev/null || echo 2)
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
@@ -37,9 +41,30 @@ configure_and_build() {
   if ! ninja -C "$dir" -j "$jobs" >"$dir.build.log" 2>&1; then
     tail -n 60 "$dir.build.log"
     echo "build of $dir: FAILED"
+    echo "-- build of $dir failed; see above" >>"$recap"
     failed=$((failed + 1))
     return 1
   fi
+}
+
+# recap_meson_failures DIR: appends to the recap each test of DIR's last run
+# that did not pass, with the last lines of its output.
+recap_meson_failures() {
+  python3 - "$1/meson-logs/testlog.json" >>"$recap" <<'PY'
+import json, sys
+try:
+    lines = open(sys.argv[1]).read().splitlines()
+except OSError:
+    sys.exit(0)
+for line in lines:
+    test = json.loads(line)
+    if test.get("result") in ("OK", "SKIP", "EXPECTEDFAIL"):
+        continue
+    output = (test.get("stdout") or "") + (test.get("stderr") or "")
+    print(f"-- {test['name']}: {test.get('result')} after {test.get('duration', 0):.1f} s; its last lines:")
+    for text in output.splitlines()[-25:]:
+        print("   " + text)
+PY
 }
 
 # run_meson_tests DIR PROCESSES [meson test options...]: adds meson's own counts.
@@ -57,6 +82,7 @@ run_meson_tests() {
   unexpected=$(awk '/^Unexpected Pass:/ {print $3}' "$log")
   timeout=$(awk '/^Timeout:/ {print $2}' "$log")
   rm -f "$log"
+  recap_meson_failures "$dir"
   local bad=$(( ${fail:-0} + ${unexpected:-0} + ${timeout:-0} ))
   passed=$((passed + ${ok:-0}))
   failed=$((failed + bad))
@@ -79,6 +105,7 @@ if bash scripts/embedded_size.sh build-arm; then
   passed=$((passed + 1))
 else
   echo "embedded profile: FAILED"
+  echo "-- embedded profile failed; see above" >>"$recap"
   failed=$((failed + 1))
 fi
 
@@ -106,6 +133,7 @@ if [[ $fuzzing_later == true ]]; then
   FUZZ_JOBS=$jobs bash fuzz/run_fuzzers.sh build-fuzz "${COBALT_FUZZ_SECONDS:-30}" 2>&1 | tee "$fuzz_log"
   fuzz_status=${PIPESTATUS[0]}
   summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$fuzz_log" | tail -n1)
+  grep -E '^fuzz .*: FAILED' "$fuzz_log" | sed 's/^/-- /; s/$/ (its log and reproducer are above)/' >>"$recap"
   rm -f "$fuzz_log"
   if [[ -n $summary ]]; then
     passed=$((passed + $(awk '{print $1}' <<<"$summary")))
@@ -120,6 +148,7 @@ if [[ $fuzzing_later == true ]]; then
       passed=$((passed + 1))
     else
       echo "codec benchmark ratio: FAILED"
+      echo "-- codec benchmark ratio failed; see above" >>"$recap"
       failed=$((failed + 1))
     fi
   else
@@ -128,6 +157,10 @@ if [[ $fuzzing_later == true ]]; then
   fi
 fi
 
+if [[ -s $recap ]]; then
+  note "what failed"
+  cat "$recap"
+fi
 echo
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -56,7 +56,9 @@ expect "serve bad port" 2 '--port needs a number' -- "$cobalt" serve --port 9999
 expect "usage lists the network commands" 0 'discover' -- "$cobalt" --help
 # Over real UDP on loopback: a port nothing listens on answers with ICMP port
 # unreachable, which ends the request at once with exit code 4.
-closed_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# (below the ephemeral range, so that no concurrent client's socket is given it)
+interop_dir="$(cd "$(dirname "$0")/../interop" && pwd)"
+closed_port=$(python3 -c "import sys; sys.path.insert(0, '$interop_dir'); import interop; print(interop.free_udp_port(interop.FAMILIES['v4']))")
 expect "ICMP port unreachable exits 4" 4 'peer unreachable' -- \
   "$cobalt" get --timeout 10 "coap://127.0.0.1:$closed_port/x"
 expect "bad bind address" 9 'not an IP address' -- "$cobalt" serve --bind nowhere --port 0

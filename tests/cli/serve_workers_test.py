@@ -18,6 +18,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
+import interop  # noqa: E402  (free_udp_port: a port no concurrent client can take first)
+
 COBALT = sys.argv[1]
 failures = []
 
@@ -29,9 +32,7 @@ def check(condition, message):
 
 
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return interop.free_udp_port(interop.FAMILIES["v4"])
 
 
 def request(port, code, message_id, path, payload=b"", sock=None):

@@ -54,10 +54,38 @@ FAMILIES = {"v4": Family("v4", socket.AF_INET, "127.0.0.1"),
             "v6": Family("v6", socket.AF_INET6, "::1")}
 
 
+_port_random = random.SystemRandom()  # never a seeded sequence shared by concurrent tests
+
+
+def ephemeral_port_range():
+    """The ports the kernel hands out to sockets bound to port 0 (Linux)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(v) for v in f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_udp_port(family):
-    with socket.socket(family.af, socket.SOCK_DGRAM) as s:
-        s.bind((family.host, 0))
-        return s.getsockname()[1]
+    """A UDP port free on loopback now, for a server about to be started on it.
+
+    Chosen at random below the kernel's ephemeral range and checked by binding
+    it. A port the kernel picked (bind to port 0) would be one that any
+    concurrent client's socket can be given before the server binds it; that
+    happened in CI: the server failed with "Address already in use" and the
+    start-up ping was answered by the client holding the port."""
+    low, _ = ephemeral_port_range()
+    candidates = range(max(1024, low - 16384), low)
+    for _ in range(200):
+        port = _port_random.choice(candidates)
+        with socket.socket(family.af, socket.SOCK_DGRAM) as s:
+            try:
+                s.bind((family.host, port))
+            except OSError:
+                continue
+            return port
+    raise Failure(f"no free UDP port below {low} on {family.host}")
 
 
 def coap_ping(family, port, wait):
@@ -86,6 +114,11 @@ class Peer:
             if self.process.poll() is not None:
                 raise Failure(f"{self.argv[0]} exited with {self.process.returncode} at start")
             if coap_ping(self.family, self.port, 0.2):
+                # Answered, but perhaps by another process on that port while
+                # this one failed to bind it: only a live server counts.
+                if self.process.poll() is not None:
+                    raise Failure(f"{self.argv[0]} exited with {self.process.returncode} at start "
+                                  f"(port {self.port} answered by another process)")
                 return self
         raise Failure(f"{self.argv[0]} did not answer a ping within {START_TIMEOUT} s")
 
