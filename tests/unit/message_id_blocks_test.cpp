@@ -16,7 +16,7 @@ constexpr Duration lifetime{247'000};
 
 TEST(MessageIdBlocks, IssuesConsecutiveIdsFromTheStartAndWraps) {
     MessageIdBlocks ids;
-    ids.reset(65534);
+    ids.reset(65534, Instant{0});
     EXPECT_EQ(ids.issue(Instant{0}), 65534);
     EXPECT_EQ(ids.issue(Instant{0}), 65535);
     EXPECT_EQ(ids.issue(Instant{0}), 0);
@@ -25,7 +25,7 @@ TEST(MessageIdBlocks, IssuesConsecutiveIdsFromTheStartAndWraps) {
 
 TEST(MessageIdBlocks, WaitsBeforeReenteringABlockUsedWithinTheLifetime) {
     MessageIdBlocks ids;
-    ids.reset(0x1234);
+    ids.reset(0x1234, Instant{0});
     std::map<std::uint16_t, Instant> issued;
     Instant now{1000};
     // Issue as fast as allowed, one ID per millisecond, for two wraps of the space.
@@ -48,7 +48,7 @@ TEST(MessageIdBlocks, WaitsBeforeReenteringABlockUsedWithinTheLifetime) {
 
 TEST(MessageIdBlocks, TheFirstWaitComesAfterAllOtherBlocksAreUsed) {
     MessageIdBlocks ids;
-    ids.reset(0x1800);  // half way into block 1
+    ids.reset(0x1800, Instant{0});  // half way into block 1
     int issued = 0;
     while (ids.available_at(lifetime) <= Instant{0}) {
         (void)ids.issue(Instant{0});
@@ -62,22 +62,48 @@ TEST(MessageIdBlocks, TheFirstWaitComesAfterAllOtherBlocksAreUsed) {
 
 TEST(MessageIdBlocks, ABlockIsFreeOnceItsLastIdIsALifetimeOld) {
     MessageIdBlocks ids;
-    ids.reset(0);
+    ids.reset(0, Instant{0});
     for (int i = 0; i < 4096; ++i)
         (void)ids.issue(Instant{i});  // block 0, last ID at 4095 ms
     for (int i = 4096; i < 65536; ++i)
         (void)ids.issue(Instant{5000});
     EXPECT_EQ(ids.next(), 0);
-    EXPECT_EQ(ids.available_at(lifetime), Instant{4095} + lifetime);
+    // Block times are ticks of 1024 ms, rounded up: the last ID at 4095 ms
+    // counts as 4096 ms, so the block is free a little late, never early.
+    EXPECT_EQ(ids.available_at(lifetime), Instant{4096} + lifetime);
+}
+
+TEST(MessageIdBlocks, BlockTimesCountFromTheOriginAndRoundUpToATick) {
+    MessageIdBlocks ids;
+    const Instant origin{-1'000'000'000'000};  // any instant: times are relative to it
+    ids.reset(0, origin);
+    for (int i = 0; i < 4096; ++i)
+        (void)ids.issue(origin + Duration{1});  // block 0 at 1 ms: counts as one tick, 1024 ms
+    for (int i = 4096; i < 65536; ++i)
+        (void)ids.issue(origin + Duration{2000});
+    ASSERT_EQ(ids.next(), 0);
+    EXPECT_EQ(ids.available_at(lifetime), origin + Duration{1024} + lifetime);
+    // Issued exactly on a tick, a block is not rounded further.
+    MessageIdBlocks exact;
+    exact.reset(0, Instant{0});
+    for (int i = 0; i < 65536; ++i)
+        (void)exact.issue(Instant{3072});
+    EXPECT_EQ(exact.available_at(lifetime), Instant{3072} + lifetime);
+    // Before the origin (time does not run backwards, but a caller's may), 0 s.
+    MessageIdBlocks early;
+    early.reset(0, Instant{10'000});
+    for (int i = 0; i < 65536; ++i)
+        (void)early.issue(Instant{5'000});
+    EXPECT_EQ(early.available_at(lifetime), Instant{10'000} + lifetime);
 }
 
 TEST(MessageIdBlocks, ResetForgetsEveryBlock) {
     MessageIdBlocks ids;
-    ids.reset(0);
+    ids.reset(0, Instant{0});
     for (int i = 0; i < 65536; ++i)
         (void)ids.issue(Instant{0});
     ASSERT_GT(ids.available_at(lifetime), Instant{0});
-    ids.reset(7);
+    ids.reset(7, Instant{0});
     EXPECT_LE(ids.available_at(lifetime), Instant{0});
     EXPECT_EQ(ids.issue(Instant{0}), 7);
 }

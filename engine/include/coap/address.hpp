@@ -30,7 +30,15 @@ struct AddressText {
 
 class Address {
   public:
+    /// Bytes an address holds: an IPv6 address, or a transport's own
+    /// identifier. 24 hosted (room for longer identifiers); 16 in the embedded
+    /// profile, where an Address is 24 bytes instead of 32 and every exchange,
+    /// dedup entry, queued datagram and event holds one.
+#if defined(COAP_EMBEDDED) && COAP_EMBEDDED
+    static constexpr std::size_t max_opaque_size = 16;
+#else
     static constexpr std::size_t max_opaque_size = 24;
+#endif
 
     constexpr Address() noexcept = default;
 
@@ -53,11 +61,19 @@ class Address {
         return copy;
     }
 
-    AddressFamily family() const noexcept { return family_; }
+    AddressFamily family() const noexcept {
+        return family_;
+    }
     /// 4 bytes for IPv4, 16 for IPv6, the bytes given for opaque, none for none.
-    gsl::span<const std::uint8_t> bytes() const noexcept { return {bytes_.data(), length_}; }
-    std::uint16_t port() const noexcept { return port_; }
-    std::uint32_t scope_id() const noexcept { return scope_id_; }
+    gsl::span<const std::uint8_t> bytes() const noexcept {
+        return {bytes_.data(), length_};
+    }
+    std::uint16_t port() const noexcept {
+        return port_;
+    }
+    std::uint32_t scope_id() const noexcept {
+        return scope_id_;
+    }
 
     /// 224.0.0.0/4 or ff00::/8.
     bool is_multicast() const noexcept;

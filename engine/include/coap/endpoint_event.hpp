@@ -105,16 +105,10 @@ struct Event {
     bool source_verified = false;
 };
 
-/// Counters and table occupancy, for tests, benchmarks and operators.
-struct EndpointStats {
-    std::size_t exchanges_in_use = 0;
-    std::size_t dedup_entries_in_use = 0;
-    std::size_t peers_in_use = 0;
-    std::size_t queued_datagrams = 0;
-    std::size_t queued_events = 0;
-    /// CON notifications retransmitting (EndpointCapacities::notifications).
-    std::size_t notifications_in_flight = 0;
-
+/// What an Endpoint counts as it runs (each only grows). The Endpoint keeps
+/// these and nothing else of EndpointStats: occupancy is read from the tables
+/// when stats() is called.
+struct EndpointCounters {
     std::uint64_t datagrams_received = 0;
     std::uint64_t datagrams_sent = 0;
     std::uint64_t retransmissions = 0;
@@ -123,11 +117,6 @@ struct EndpointStats {
     std::uint64_t resets_sent = 0;
     std::uint64_t busy_responses_sent = 0;  ///< 5.03 because a table was full
     std::uint64_t dropped_datagrams = 0;    ///< ACK/RST not queued, transmit queue full
-    /// Stored replies dropped from the full reply ring (or too large for it) while
-    /// their dedup entry was live (EndpointCapacities::stored_reply_bytes).
-    std::uint64_t replies_evicted = 0;
-    /// Live dedup entries reclaimed early (EndpointConfig::dedup_eviction_age).
-    std::uint64_t dedup_evicted_early = 0;
     /// Duplicate CON requests left unanswered because their stored reply was gone.
     std::uint64_t duplicates_unanswerable = 0;
     std::uint64_t notifications_sent = 0;
@@ -142,8 +131,6 @@ struct EndpointStats {
     /// ID used less than EXCHANGE_LIFETIME before (§4.4 broken, and counted).
     std::uint64_t message_ids_reused_early = 0;
     // ---- the RFC 9175 amplification limit (EndpointConfig::amplification_factor) ----
-    /// Source addresses remembered as verified (EndpointCapacities::verified_addresses).
-    std::size_t verified_addresses = 0;
     /// 4.01 responses with an Echo option sent instead of a response over the limit.
     std::uint64_t echo_challenges_sent = 0;
     /// Requests that echoed a value this endpoint did not issue for that address,
@@ -153,6 +140,24 @@ struct EndpointStats {
     std::uint64_t amplification_suppressed = 0;
     /// Client: requests repeated with the Echo value of a 4.01 response.
     std::uint64_t echo_retries = 0;
+};
+
+/// Counters and table occupancy, for tests, benchmarks and operators.
+struct EndpointStats : EndpointCounters {
+    std::size_t exchanges_in_use = 0;
+    std::size_t dedup_entries_in_use = 0;
+    std::size_t peers_in_use = 0;
+    std::size_t queued_datagrams = 0;
+    std::size_t queued_events = 0;
+    /// CON notifications retransmitting (EndpointCapacities::notifications).
+    std::size_t notifications_in_flight = 0;
+    /// Source addresses remembered as verified (EndpointCapacities::verified_addresses).
+    std::size_t verified_addresses = 0;
+    /// Stored replies dropped from the full reply ring (or too large for it) while
+    /// their dedup entry was live (EndpointCapacities::stored_reply_bytes).
+    std::uint64_t replies_evicted = 0;
+    /// Live dedup entries reclaimed early (EndpointConfig::dedup_eviction_age).
+    std::uint64_t dedup_evicted_early = 0;
 };
 
 }  // namespace coap

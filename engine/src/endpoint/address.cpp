@@ -113,8 +113,8 @@ bool Address::is_multicast() const noexcept {
 
 std::size_t Address::hash() const noexcept {
     // Bytes past length_ are always zero, so hashing all of them is consistent
-    // with operator==. Three words and the small fields, multiply-xorshift mixed.
-    std::uint64_t words[3];
+    // with operator==. The words and the small fields, multiply-xorshift mixed.
+    std::uint64_t words[max_opaque_size / 8];
     static_assert(sizeof words == max_opaque_size);
     std::memcpy(words, bytes_.data(), sizeof words);
     std::uint64_t h = (std::uint64_t{scope_id_} << 32) | (std::uint64_t{port_} << 16) |

@@ -55,7 +55,8 @@ Result<RequestId, LocalError> Endpoint::State::send_request(Instant now, const A
     e.ping = ping;
     e.confirmable = ping || options.confirmable;
     e.multicast = multicast;
-    e.parameters = options.parameters.value_or(p.parameters);
+    e.parameters =
+        detail::PackedTransmission::pack(options.parameters.value_or(p.parameters.unpack()));
     e.peer_slot = *peer_slot;
     e.hold = options.hold;
     e.started = now;
@@ -371,7 +372,8 @@ Result<Done, LocalError> Endpoint::State::send_next(Instant now, RequestId reque
     detail::Exchange& next = exchanges[*slot];
     next.length = static_cast<std::uint32_t>(*length);
     next.confirmable = options.confirmable;
-    next.parameters = options.parameters.value_or(peers[next.peer_slot].parameters);
+    next.parameters = detail::PackedTransmission::pack(
+        options.parameters.value_or(peers[next.peer_slot].parameters.unpack()));
     next.started = now;
     next.paced = false;
     next.echo_retries = 0;  // a new request: its own Echo challenges (block by block)

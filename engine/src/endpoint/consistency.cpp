@@ -15,6 +15,8 @@ using detail::no_slot;
 const char* check_exchanges(const Endpoint::State& s) {
     const auto& x = s.exchanges;
     std::size_t used = 0;
+    std::size_t by_message_id = 0;
+    std::size_t by_token = 0;
     std::optional<Instant> earliest;
     for (std::uint32_t slot = 0; slot < x.capacity(); ++slot) {
         const detail::Exchange& e = x[slot];
@@ -27,6 +29,8 @@ const char* check_exchanges(const Endpoint::State& s) {
             return "a notification outside its reserved slots, or a request inside them";
         if (e.deadline != detail::never && (!earliest || e.deadline < *earliest))
             earliest = e.deadline;
+        by_message_id += e.indexed_by_message_id ? 1 : 0;
+        by_token += e.indexed_by_token ? 1 : 0;
         if (e.indexed_by_message_id && x.find_by_message_id(e.peer, e.message_id) != slot)
             return "an exchange indexed by message ID is not found by it";
         if (e.indexed_by_token && x.find_by_token(e.peer, e.token_bytes()) != slot)
@@ -38,6 +42,8 @@ const char* check_exchanges(const Endpoint::State& s) {
     }
     if (used != x.in_use() + x.reserved_in_use()) return "exchange slots in use miscounted";
     if (used != x.active().size()) return "the active list misses exchanges";
+    if (by_message_id != x.indexed_by_message_id() || by_token != x.indexed_by_token())
+        return "an exchange index holds entries of no exchange";
     for (const std::uint32_t slot : x.active())
         if (x[slot].state == ExchangeState::unused) return "an unused slot in the active list";
     if (earliest != x.earliest_deadline()) return "the timer heap's earliest deadline is wrong";
@@ -74,6 +80,7 @@ const char* check_peers(const Endpoint::State& s) {
         if (last != peer.queue_tail) return "a peer's NSTART queue tail is wrong";
     }
     if (used != s.peers.in_use()) return "peer slots in use miscounted";
+    if (used != s.peers.indexed()) return "the peer index holds entries of no peer";
     return nullptr;
 }
 
@@ -84,7 +91,7 @@ const char* check_dedup(const Endpoint::State& s) {
         const detail::DedupEntry& entry = s.dedup[i];
         if (!entry.in_use) continue;
         ++used;
-        if (s.dedup.find(entry.peer, entry.message_id, Instant{entry.expires.ms - 1}) != i)
+        if (s.dedup.find(entry.peer, entry.message_id, Instant{s.dedup.expires(i).ms - 1}) != i)
             return "a dedup entry is not found by its (peer, message ID)";
         if (entry.exchange == no_slot) continue;
         if (entry.exchange >= x.capacity()) return "a dedup entry names no exchange slot";
@@ -94,6 +101,7 @@ const char* check_dedup(const Endpoint::State& s) {
             return "a dedup entry names an exchange that is not its request's";
     }
     if (used != s.dedup.in_use()) return "dedup entries in use miscounted";
+    if (used != s.dedup.indexed()) return "the dedup index holds entries of no entry";
     return nullptr;
 }
 

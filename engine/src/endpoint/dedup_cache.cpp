@@ -34,18 +34,18 @@ std::optional<std::uint32_t> DedupCache::lookup(std::uint64_t k, const Address& 
 std::optional<std::uint32_t> DedupCache::find(const Address& peer, std::uint16_t message_id,
                                               Instant now) const noexcept {
     auto slot = lookup(key(peer, message_id), peer, message_id);
-    if (slot && entries_[*slot].expires <= now) return std::nullopt;
+    if (slot && expires(*slot) <= now) return std::nullopt;
     return slot;
 }
 
 std::optional<std::uint32_t> DedupCache::insert(
-    const Address& peer, std::uint16_t message_id, Instant now, Instant expires,
+    const Address& peer, std::uint16_t message_id, Instant now, Instant expiry,
     std::optional<Instant> evict_received_before) noexcept {
     if (now > latest_) latest_ = now;
     const std::uint64_t k = key(peer, message_id);
     // An expired entry for the same pair is replaced.
     if (auto old = lookup(k, peer, message_id)) {
-        Expects(entries_[*old].expires <= now);
+        Expects(expires(*old) <= now);
         erase(*old);
     }
     reclaim_expired(now, reclaim_budget);
@@ -63,11 +63,10 @@ std::optional<std::uint32_t> DedupCache::insert(
     e.peer = peer;
     e.key = k;
     e.message_id = message_id;
-    e.expires = expires;
     e.received = now;
     e.in_use = true;
     index_.insert(k, slot);
-    heap_set(heap_size_, HeapNode{expires, slot});
+    heap_set(heap_size_, HeapNode{expiry, slot});
     ++heap_size_;
     sift_up(heap_size_ - 1);
     return slot;
@@ -91,7 +90,7 @@ void DedupCache::store_reply(std::uint32_t slot, gsl::span<const std::byte> repl
 
 void DedupCache::reply_lost(DedupEntry& e) noexcept {
     e.reply = DedupReply::lost;
-    if (e.expires > latest_) ++replies_evicted_;
+    if (heap_[e.heap_position].expires > latest_) ++replies_evicted_;
 }
 
 gsl::span<const std::byte> DedupCache::stored_reply(std::uint32_t slot) const noexcept {

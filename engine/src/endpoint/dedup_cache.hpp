@@ -37,8 +37,7 @@ enum class DedupReply : std::uint8_t {
 
 struct DedupEntry {
     Address peer;
-    Instant expires{};
-    Instant received{};
+    Instant received{};                ///< (when it expires is kept in the expiry heap only)
     std::uint64_t key = 0;             ///< hash of (peer, message_id), as in the index
     ReplyRef reply_ref{};              ///< where the reply is, when reply == stored
     std::uint32_t exchange = no_slot;  ///< the server exchange still answering, if any
@@ -56,13 +55,13 @@ class DedupCache {
     /// The live entry for (peer, message_id), if any.
     std::optional<std::uint32_t> find(const Address& peer, std::uint16_t message_id,
                                       Instant now) const noexcept;
-    /// A new entry expiring at `expires`; nullopt when every entry is live. An
+    /// A new entry expiring at `expiry`; nullopt when every entry is live. An
     /// expired entry for the same pair is replaced (callers find() first, so a
     /// live one never is). With `evict_received_before`, a full cache reclaims
     /// its soonest-expiring entry when that one was received at or before it and
     /// no exchange still answers it (EndpointConfig::dedup_eviction_age).
     std::optional<std::uint32_t> insert(const Address& peer, std::uint16_t message_id, Instant now,
-                                        Instant expires,
+                                        Instant expiry,
                                         std::optional<Instant> evict_received_before = {}) noexcept;
     /// Stores the reply sent for the entry, for duplicates. When the ring has no
     /// room, the oldest stored replies are dropped and their entries become `lost`;
@@ -73,9 +72,15 @@ class DedupCache {
     void erase(std::uint32_t slot) noexcept;
 
     DedupEntry& operator[](std::uint32_t slot) noexcept { return entries_[slot]; }
+    /// When the entry in `slot` (in use) expires. O(1).
+    Instant expires(std::uint32_t slot) const noexcept {
+        return heap_[entries_[slot].heap_position].expires;
+    }
     const DedupEntry& operator[](std::uint32_t slot) const noexcept { return entries_[slot]; }
     /// Live entries and expired ones not yet reclaimed.
     std::size_t in_use() const noexcept { return heap_size_; }
+    /// Entries in the (peer, message ID) index (check_consistency).
+    std::size_t indexed() const noexcept { return index_.size(); }
     /// Earliest instant at which an entry will expire (for Max-Age on 5.03). O(1).
     std::optional<Instant> earliest_expiry() const noexcept;
     /// When the entry that expires soonest was received. O(1).

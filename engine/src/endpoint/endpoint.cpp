@@ -262,7 +262,7 @@ Result<Done, LocalError> Endpoint::set_peer_parameters(
     auto slot = s.fault() ? std::nullopt
                           : s.peers.find_or_create(peer, Instant{}, s.config.transmission, s.prng);
     if (!slot) return Err{LocalError::peers_full};
-    s.peers[*slot].parameters = parameters;
+    s.peers[*slot].parameters = detail::PackedTransmission::pack(parameters);
     s.peers[*slot].pinned = true;
     return Done{};
 }
@@ -272,7 +272,8 @@ const EndpointConfig& Endpoint::config() const noexcept {
 }
 
 EndpointStats Endpoint::stats() const noexcept {
-    EndpointStats stats = state_->stats;
+    EndpointStats stats;
+    static_cast<EndpointCounters&>(stats) = state_->stats;
     stats.exchanges_in_use = state_->exchanges.in_use();
     stats.notifications_in_flight = state_->exchanges.reserved_in_use();
     stats.dedup_entries_in_use = state_->dedup.in_use();

@@ -44,7 +44,7 @@ struct Endpoint::State {
     detail::ExchangeTable exchanges;
     detail::DatagramQueue transmits;
     detail::EventQueue events;
-    EndpointStats stats{};
+    EndpointCounters stats{};
     detail::FixedArray<std::byte> scratch;   ///< one message being built
     detail::FixedVector<std::uint32_t> due;  ///< exchanges whose deadline passed (timers.cpp)
     detail::FixedArray<RecentNotification> recent;  ///< ring of NON notifications (notify.cpp)

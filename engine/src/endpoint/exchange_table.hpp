@@ -7,8 +7,8 @@
 
 #include "coap/address.hpp"
 #include "coap/time.hpp"
-#include "coap/transmission.hpp"
 #include "hash_index.hpp"
+#include "packed_transmission.hpp"
 #include "slot_list.hpp"
 
 #include <gsl/span>
@@ -39,46 +39,50 @@ enum class ExchangeState : std::uint8_t {
 
 inline constexpr Instant never{INT64_MAX};
 
+/// One slot of the ExchangeTable. Laid out for size (128 bytes on both 32- and
+/// 64-bit targets, its message buffer apart): a microcontroller has a handful.
 struct Exchange {
     Address peer;
-    TransmissionParameters parameters{};
     /// When the timer of this exchange fires. Read freely; written only through
     /// ExchangeTable::set_deadline, which keeps the timer heap in order.
     Instant deadline = never;
     Instant started{};
     Duration timeout{};  ///< the current retransmission interval
+    PackedTransmission parameters{};
     std::uint32_t generation = 0;
     std::uint32_t length = 0;  ///< bytes of the message in the buffer
     std::uint32_t peer_slot = no_slot;
     std::uint32_t next_queued = no_slot;
     std::uint32_t dedup_slot = no_slot;    ///< server: the request's dedup entry
+    std::uint32_t notification = 0;        ///< notifying: the NotificationId value
+    std::uint32_t request_length = 0;      ///< server: bytes of the request's datagram
     std::uint16_t message_id = 0;          ///< of the message this side sent last
     std::uint16_t request_message_id = 0;  ///< server: of the request received
     std::array<std::byte, 8> token{};
     std::uint8_t token_length = 0;
     std::uint8_t retransmissions = 0;
+    std::uint8_t echo_retries = 0;  ///< client: requests repeated with an Echo value
     ExchangeState state = ExchangeState::unused;
-    bool client = false;
-    bool confirmable = false;
-    bool multicast = false;
-    bool ping = false;
-    bool counts_outstanding = false;  ///< holds one of the peer's NSTART slots
-    bool paced = false;               ///< a NON held back by PROBING_RATE
-    bool hold = false;                ///< RequestOptions::hold
-    bool reset_pending = false;       ///< server: RST seen, response_failed not yet queued
-    bool ack_pending = false;         ///< notification: ACK seen, its event not yet queued
+    bool client : 1 = false;
+    bool confirmable : 1 = false;
+    bool multicast : 1 = false;
+    bool ping : 1 = false;
+    bool counts_outstanding : 1 = false;  ///< holds one of the peer's NSTART slots
+    bool paced : 1 = false;               ///< a NON held back by PROBING_RATE
+    bool hold : 1 = false;                ///< RequestOptions::hold
+    bool reset_pending : 1 = false;       ///< server: RST seen, response_failed not yet queued
+    bool ack_pending : 1 = false;         ///< notification: ACK seen, its event not yet queued
     /// Server: a safe request (GET, FETCH) whose dedup entry goes once it is
     /// answered (EndpointConfig::remember_safe_requests).
-    bool forget_when_answered = false;
-    std::uint32_t notification = 0;    ///< notifying: the NotificationId value
-    std::uint32_t request_length = 0;  ///< server: bytes of the request's datagram
-    bool source_verified = false;      ///< server: no amplification limit applies
-    std::uint8_t echo_retries = 0;     ///< client: requests repeated with an Echo value
-    bool indexed_by_message_id = false;
-    bool indexed_by_token = false;
+    bool forget_when_answered : 1 = false;
+    bool source_verified : 1 = false;  ///< server: no amplification limit applies
+    bool indexed_by_message_id : 1 = false;
+    bool indexed_by_token : 1 = false;
 
     gsl::span<const std::byte> token_bytes() const noexcept { return {token.data(), token_length}; }
 };
+
+static_assert(sizeof(Exchange) <= 128, "an exchange slot grew: microcontrollers have a handful");
 
 class ExchangeTable {
   public:
@@ -167,6 +171,9 @@ class ExchangeTable {
     std::uint32_t reserved_begin() const noexcept { return static_cast<std::uint32_t>(requests_); }
     /// Notification slots in use.
     std::size_t reserved_in_use() const noexcept { return reserved_free_.in_use(); }
+    /// Entries in the two lookup indexes (check_consistency).
+    std::size_t indexed_by_message_id() const noexcept { return by_message_id_.size(); }
+    std::size_t indexed_by_token() const noexcept { return by_token_.size(); }
     /// Slots in use, in no particular order (for timers).
     const FixedVector<std::uint32_t>& active() const noexcept { return active_; }
 

@@ -86,7 +86,7 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
                 if (now < entry.expires) ++stats.recent_notifications_overwritten;
                 recent_index.erase(recent_hash(entry.peer, entry.message_id), slot);
             }
-            const TransmissionParameters& p = peers[*peer_slot].parameters;
+            const TransmissionParameters p = peers[*peer_slot].parameters.unpack();
             entry = RecentNotification{peer, now + p.non_lifetime(), id.value, message_id};
             recent_index.insert(recent_hash(peer, message_id), slot);
             recent_next = (recent_next + 1) % recent.size();
@@ -96,7 +96,8 @@ Result<NotificationId, LocalError> Endpoint::State::notify(Instant now, const Ad
         if (!slot) return Err{LocalError::notifications_full};
         detail::Exchange& e = exchanges[*slot];
         e.peer = peer;
-        e.parameters = options.parameters.value_or(peers[*peer_slot].parameters);
+        e.parameters = detail::PackedTransmission::pack(
+            options.parameters.value_or(peers[*peer_slot].parameters.unpack()));
         e.client = false;
         e.confirmable = true;
         e.notification = id.value;

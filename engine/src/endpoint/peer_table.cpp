@@ -29,10 +29,10 @@ std::optional<std::uint32_t> PeerTable::find_or_create(const Address& address, I
     peer.address = address;
     peer.in_use = true;
     peer.last_used = now;
-    peer.parameters = defaults;
+    peer.parameters = PackedTransmission::pack(defaults);
     // §4.4: start message IDs at a random value so a restarted or evicted peer
     // state does not replay recent IDs.
-    peer.message_ids.reset(static_cast<std::uint16_t>(prng.next()));
+    peer.message_ids.reset(static_cast<std::uint16_t>(prng.next()), now);
     index_.insert(address.hash(), slot);
     return slot;
 }

@@ -9,9 +9,9 @@
 #include "coap/address.hpp"
 #include "coap/prng.hpp"
 #include "coap/time.hpp"
-#include "coap/transmission.hpp"
 #include "hash_index.hpp"
 #include "message_id_blocks.hpp"
+#include "packed_transmission.hpp"
 #include "slot_list.hpp"
 
 #include <cstdint>
@@ -24,9 +24,9 @@ struct Peer {
     Instant last_used{};
     /// NON bytes sent since the peer was last heard from (§4.7 PROBING_RATE).
     Instant unanswered_since{};
-    std::uint32_t unanswered_bytes = 0;
     /// When the last NON held back by PROBING_RATE may go, plus its own pacing.
     Instant paced_until{};
+    std::uint32_t unanswered_bytes = 0;
     /// Exchanges that name this peer; a peer with any is never evicted.
     std::uint32_t references = 0;
     /// Head and tail of the FIFO of exchanges waiting for an NSTART slot.
@@ -35,7 +35,7 @@ struct Peer {
     std::uint8_t outstanding = 0;
     bool in_use = false;
     bool pinned = false;  ///< has its own parameters; never evicted
-    TransmissionParameters parameters{};
+    PackedTransmission parameters{};
     /// §4.4 message IDs: the counter and when each block of them was last used.
     MessageIdBlocks message_ids{};
 };
@@ -53,6 +53,8 @@ class PeerTable {
     Peer& operator[](std::uint32_t slot) noexcept { return peers_[slot]; }
     const Peer& operator[](std::uint32_t slot) const noexcept { return peers_[slot]; }
     std::size_t in_use() const noexcept { return free_.in_use(); }
+    /// Entries in the address index (check_consistency).
+    std::size_t indexed() const noexcept { return index_.size(); }
 
   private:
     bool evict_idle() noexcept;

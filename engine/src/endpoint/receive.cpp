@@ -23,7 +23,7 @@ void Endpoint::State::on_datagram(Instant now, const Address& peer, Bytes datagr
         peers[*peer_slot].last_used = now;
     }
     const TransmissionParameters& parameters =
-        peer_slot ? peers[*peer_slot].parameters : config.transmission;
+        peer_slot ? peers[*peer_slot].parameters.unpack() : config.transmission;
 
     // §8: only requests travel to a group; anything else arriving there is
     // ignored (never acknowledged or reset, which would reflect it to the sender).

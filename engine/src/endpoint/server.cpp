@@ -119,7 +119,7 @@ void Endpoint::State::on_request(Instant now, const Address& peer,
     }
     detail::Exchange& e = exchanges[*slot];
     e.peer = peer;
-    e.parameters = parameters;
+    e.parameters = detail::PackedTransmission::pack(parameters);
     e.client = false;
     e.confirmable = confirmable;
     e.multicast = arrival.multicast;
@@ -319,7 +319,7 @@ Result<Done, LocalError> Endpoint::State::respond(Instant now, ResponderId respo
     if (e.multicast) {
         // §8.2: wait a random leisure before answering a multicast request.
         e.state = ExchangeState::leisure;
-        exchanges.set_deadline(e, now + Duration{prng.between(0, e.parameters.default_leisure.ms)});
+        exchanges.set_deadline(e, now + Duration{prng.between(0, e.parameters.default_leisure_ms)});
         return Done{};
     }
     e.confirmable = type == MessageType::confirmable;

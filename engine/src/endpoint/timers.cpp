@@ -6,7 +6,7 @@
 namespace coap {
 
 void Endpoint::State::arm_retransmission(Instant now, detail::Exchange& exchange) {
-    const TransmissionParameters& p = exchange.parameters;
+    const TransmissionParameters p = exchange.parameters.unpack();
     // §4.2: the first timeout is random in [ACK_TIMEOUT, ACK_TIMEOUT × ACK_RANDOM_FACTOR].
     exchange.timeout = Duration{prng.between(p.ack_timeout.ms, p.max_initial_timeout().ms)};
     exchange.retransmissions = 0;
