@@ -9,7 +9,7 @@ packages=(
   libmsgsl-dev librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcoap3-dev libcoap3-bin libasio-dev
   libmbedtls-dev openssl
-  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
 )
 
 missing=()
