@@ -49,4 +49,4 @@ echo
 echo "== the example on an emulated Cortex-M4 (qemu-system-arm -M mps2-an386)"
 # Bounded: the program ends itself through semihosting in well under a second.
 timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
-  -semihosting-config enable=on,target=native -kernel "$dir/embedded/on_target" </dev/null
+  -semihosting-config enable=on,target=native -kernel "$dir/embedded/on_target" </dev/null 2>&1

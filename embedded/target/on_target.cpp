@@ -6,10 +6,9 @@
 // virtual milliseconds, clean and lossy, and checks what the client side
 // learned (as tests/embedded/ does on the host). Prints one line per check;
 // the exit status says whether all passed.
-#include "../../examples/embedded/device.hpp"
+#include "../../examples/embedded/two_nodes.hpp"
 #include "target.hpp"
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -34,25 +33,6 @@ void check(bool passed, const char* what) {
     all_passed = all_passed && passed;
 }
 
-/// Steps both devices from `from` to `until` (ms), jumping to the earliest tick
-/// either asks for unless a radio holds a frame.
-void run(Device& a, Device& b, const FakeRadio& ra, const FakeRadio& rb, std::uint32_t from,
-         std::uint32_t until) {
-    std::uint32_t now = from;
-    while (now < until) {
-        const std::uint32_t wake = std::min(a.step(now), b.step(now));
-        const bool pending = ra.receive() != nullptr || rb.receive() != nullptr;
-        now = pending ? now + 1 : std::max(now + 1, wake);
-    }
-}
-
-bool log_is_expected(gsl::span<const std::byte> log) {
-    if (log.size() != example::log_size) return false;
-    for (std::size_t i = 0; i < log.size(); ++i)
-        if (log[i] != std::byte{static_cast<std::uint8_t>('a' + i % 26)}) return false;
-    return true;
-}
-
 void measure() {
     const std::size_t required = coap::Endpoint::required_memory(example::small_config(1));
     target::write("required_memory(small_config) = ");
@@ -73,14 +53,14 @@ void two_nodes() {
     Device sensor(sensor_radio, sensor_memory.bytes, 2, 11);
     Device gateway(gateway_radio, gateway_memory.bytes, 1, 22);
     sensor.set_temperature(215);
-    run(sensor, gateway, sensor_radio, gateway_radio, 0, 10'000);
+    example::run_two_nodes(sensor, gateway, sensor_radio, gateway_radio, 0, 10'000);
     check(gateway.readings() >= 4, "at least four readings in 10 s");
     check(gateway.peer_temperature() == 215, "the reading is the sensor's 21.5");
     check(gateway.notifications_received() >= 3, "at least three notifications");
-    check(log_is_expected(gateway.peer_log()), "the 300-byte log arrived whole, block-wise");
+    check(example::is_served_log(gateway.peer_log()), "the 300-byte log arrived whole, block-wise");
     const std::uint32_t notified = gateway.notifications_received();
     sensor.set_temperature(-42);
-    run(sensor, gateway, sensor_radio, gateway_radio, 10'000, 13'100);
+    example::run_two_nodes(sensor, gateway, sensor_radio, gateway_radio, 10'000, 13'100);
     check(gateway.notifications_received() > notified && gateway.peer_temperature() == -42,
           "a new state is notified within a period");
     check(gateway.failures() == 0 && sensor.failures() == 0, "no request failed");
@@ -95,10 +75,10 @@ void lossy_radio() {
     FakeRadio gateway_radio(air, 2);
     Device sensor(sensor_radio, sensor_memory.bytes, 2, 33);
     Device gateway(gateway_radio, gateway_memory.bytes, 1, 44);
-    run(sensor, gateway, sensor_radio, gateway_radio, 0, 120'000);
+    example::run_two_nodes(sensor, gateway, sensor_radio, gateway_radio, 0, 120'000);
     check(air.dropped > 10, "frames were lost");
     check(gateway.readings() >= 10, "at least ten readings in 120 s");
-    check(log_is_expected(gateway.peer_log()), "the log still arrived whole");
+    check(example::is_served_log(gateway.peer_log()), "the log still arrived whole");
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ struct EndpointCapacities {
     /// are a heap and lookups hash indexes, so the cost of a request does not
     /// grow with the number in progress (bench/endpoint_scale_bench).
     std::size_t exchanges = 64;
-    /// Remembered (peer, message ID) pairs (§4.5), about 124 bytes each with their
+    /// Remembered (peer, message ID) pairs (§4.5), about 108 bytes each with their
     /// index (replies are kept apart, see stored_reply_bytes). Entries live
     /// EXCHANGE_LIFETIME (CON) or NON_LIFETIME (NON) and are never evicted early: when
     /// every entry is live, a new request gets 5.03 with Max-Age (the time until the

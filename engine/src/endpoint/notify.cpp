@@ -138,7 +138,10 @@ void Endpoint::State::on_notification_reply(Instant now, std::uint32_t slot, boo
     if (fault() || !events.push(event)) {
         // No room to report it: stop retransmitting and report on the next
         // timeout, once the application has drained its events.
-        (reset ? e.reset_pending : e.ack_pending) = true;
+        if (reset)
+            e.reset_pending = true;
+        else
+            e.ack_pending = true;
         e.retransmissions = e.parameters.max_retransmit;
         exchanges.set_deadline(e, now);
         exchanges.unindex(slot);
