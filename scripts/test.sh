@@ -2,8 +2,8 @@
 # test.sh — the README's second command: installs what is missing, then builds and
 # runs every suite of the normal build (warnings as errors), the embedded
 # profile's Cortex-M4 cross build and size check, every suite of an ASan+UBSan
-# build, and the fuzz corpora replay (suite `fuzz`: in the normal build, and
-# under ASan+UBSan in the ASan build or, when fuzzing follows, before it).
+# build, and the fuzz corpora replay (suite `fuzz`: in the normal and ASan
+# builds or, when fuzzing follows, under clang's ASan+UBSan before it).
 # With CI=true (or COBALT_FUZZ_SECONDS=N) it also fuzzes each target for N seconds
 # (default 30) under ASan+UBSan and checks the codec benchmark ratio against libcoap.
 # Ends with a recap of every failure (test name and the end of its output, so
@@ -92,8 +92,15 @@ run_meson_tests() {
   fi
 }
 
+fuzzing_later=false
+[[ ${CI:-} == true || -n ${COBALT_FUZZ_SECONDS:-} ]] && fuzzing_later=true
+# When the fuzzing stage follows, it replays every corpus under clang's ASan +
+# UBSan before fuzzing, so neither the normal nor the ASan build compiles the
+# replayers (about two minutes of compiling on two cores between them).
+replay=$([[ $fuzzing_later == true ]] && echo false || echo true)
+
 note "normal build (warnings are errors)"
-if configure_and_build build-ci -Dwerror=true -Ddtls=enabled; then
+if configure_and_build build-ci -Dwerror=true -Ddtls=enabled -Dfuzz_replay=$replay; then
   # Twice the cores: many suites (interop, conformance, dtls) mostly wait on
   # timers and peers over loopback.
   run_meson_tests build-ci "$((jobs * 2))"
@@ -109,18 +116,13 @@ else
   failed=$((failed + 1))
 fi
 
-fuzzing_later=false
-[[ ${CI:-} == true || -n ${COBALT_FUZZ_SECONDS:-} ]] && fuzzing_later=true
-
 note "ASan + UBSan build"
 # -O1 with line tables only (-g1): ASan's recommended level; compiling the
-# template-heavy tests at -O2 -g took three times as long for the same checks.
-# When the fuzzing stage follows, it replays every corpus under clang's ASan +
-# UBSan before fuzzing, so this build leaves the replayers out (a minute and a
-# half of compiling on two cores).
+# template-heavy tests at -O2 -g took three times as long for the same checks
+# (and the tests' own code is at -O0 in a sanitized build: tests/meson.build).
 if configure_and_build build-asan -Dwerror=true -Ddtls=enabled -Db_sanitize=address,undefined -Db_lundef=false \
      -Dbenchmarks=disabled -Doptimization=1 -Ddebug=false -Dcpp_args=-g1 \
-     -Dfuzz_replay=$([[ $fuzzing_later == true ]] && echo false || echo true); then
+     -Dfuzz_replay=$replay; then
   # As many as cores: instrumented tests are CPU-bound (more only thrash), and
   # what misuse fails to compile does not depend on the sanitizers.
   run_meson_tests build-asan "$jobs" --no-suite install --no-suite compile_fail
