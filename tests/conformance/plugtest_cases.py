@@ -791,8 +791,11 @@ def large_observe(path, max_size):
               f"the further blocks were not fetched by GETs without Observe: {follow}")
         # A notification whose last block came after the client began leaving (its
         # cancelling GET, or its last datagram) may go unshown; every earlier one not.
+        # (A client that quits without deregistering may stop reading right after
+        # its last request: the answer to it is on the wire but never read.)
         leaving = [i for i, m in enumerate(messages) if m.direction == "c2s" and m.observe == 1]
-        leaving_at = leaving[0] if leaving else len(messages)
+        sent = [i for i, m in enumerate(messages) if m.direction == "c2s"]
+        leaving_at = leaving[0] if leaving else (sent[-1] if sent else len(messages))
         sizes = set()
         shown = 0
         for note in blocked:
