@@ -37,7 +37,7 @@ Driver::Driver(Transport& transport, const EndpointConfig& config)
     slots_.resize(endpoint_.config().capacities.exchanges);
     transport_.attach(this);
     transport_.set_unreachable_handler(
-        [this](const Address& peer) { endpoint_.handle_unreachable(transport_.now(), peer); });
+        [this](const Address& peer) { endpoint_.handle_unreachable(engine_time(), peer); });
 }
 
 Driver::~Driver() {
@@ -51,6 +51,7 @@ void Driver::service() {
         return;
     }
     servicing_ = true;
+    pass_time_ = transport_.now();
     // Every datagram this pass sends leaves in one batch at its end.
     transport_.begin_batch();
     struct Reset {
@@ -66,12 +67,14 @@ void Driver::service() {
         // One datagram at a time, each followed by its transmits and events, so
         // that neither queue of the Endpoint overflows during a burst.
         while (const auto received = transport_.receive_view(receive_buffer_)) {
-            endpoint_.handle_datagram(transport_.now(), received->peer, received->bytes,
+            // The batch's time, not a clock read per datagram (never backwards).
+            pass_time_ = std::max(pass_time_, received->at);
+            endpoint_.handle_datagram(pass_time_, received->peer, received->bytes,
                                       received->arrival);
             flush();
             drain_events();
         }
-        const Instant now = transport_.now();
+        const Instant now = pass_time_ = std::max(pass_time_, transport_.now());
         if (const auto due = endpoint_.next_timeout(); due && *due <= now)
             endpoint_.handle_timeout(now);
         flush();
@@ -152,7 +155,7 @@ bool Driver::cancel_timer(TimerId timer) {
 }
 
 void Driver::run_timers() {
-    const Instant now = transport_.now();
+    const Instant now = pass_time_ = std::max(pass_time_, transport_.now());
     while (!timers_.empty() && timers_.begin()->first.at <= now) {
         auto callback = std::move(timers_.begin()->second);
         timers_.erase(timers_.begin());
@@ -208,7 +211,7 @@ void Driver::on_client_event(const Event& event) {
     if (found == nullptr) return;  // abandoned
     Slot& slot = *found;
     if (slot.cancelling) {
-        if (endpoint_.is_live(event.request)) (void)endpoint_.close(transport_.now(), slot.id);
+        if (endpoint_.is_live(event.request)) (void)endpoint_.close(engine_time(), slot.id);
         end(slot, Error::of(ErrorKind::cancelled));
         return;
     }
@@ -216,8 +219,7 @@ void Driver::on_client_event(const Event& event) {
     switch (event.kind) {
         case EventKind::response_received:
         case EventKind::pong: {
-            const InboundContext context(event.peer, event.message, slot.multicast,
-                                         transport_.now());
+            const InboundContext context(event.peer, event.message, slot.multicast, engine_time());
             const Verdict verdict = send.on_response(&context, nullptr);
             act(slot, verdict, endpoint_.is_live(event.request), std::nullopt);
             return;
@@ -244,16 +246,16 @@ void Driver::act(Slot& slot, Verdict verdict, bool live, const std::optional<Err
     const RequestId id = slot.id;
     switch (verdict) {
         case Verdict::done:
-            if (live) (void)endpoint_.close(transport_.now(), id);
+            if (live) (void)endpoint_.close(engine_time(), id);
             end(slot, failure);
             return;
         case Verdict::send_next: {
             if (live && !slot.multicast) {
                 const auto next = endpoint_.send_next(
-                    transport_.now(), id, send.request_options(),
+                    engine_time(), id, send.request_options(),
                     [&send](MessageWriter& writer) { send.write_request(writer); });
                 if (!next) {
-                    (void)endpoint_.close(transport_.now(), id);
+                    (void)endpoint_.close(engine_time(), id);
                     end(slot, Error::from_local(next.error()));
                     return;
                 }
@@ -262,7 +264,7 @@ void Driver::act(Slot& slot, Verdict verdict, bool live, const std::optional<Err
             }
             // The exchange is over (or multicast): start again in a new one,
             // at once or after the delay the send asks for.
-            if (live) (void)endpoint_.close(transport_.now(), id);
+            if (live) (void)endpoint_.close(engine_time(), id);
             const Address peer = slot.peer;
             slot.send = nullptr;
             if (const auto delay = send.restart_delay(); delay && delay->ms > 0) {
@@ -282,7 +284,7 @@ void Driver::act(Slot& slot, Verdict verdict, bool live, const std::optional<Err
             if (!slot.multicast) {
                 const Duration timeout = send.keep_waiting_timeout().value_or(
                     endpoint_.config().effective_non_response_timeout());
-                (void)endpoint_.listen(transport_.now(), id, timeout);
+                (void)endpoint_.listen(engine_time(), id, timeout);
             }
             send.progressed();
             return;
@@ -300,7 +302,7 @@ void Driver::end(Slot& slot, const std::optional<Error>& failure) {
 Result<RequestId, Error> Driver::start(const Address& peer, PendingSend& send) {
     RequestOptions options = send.request_options();
     options.hold = true;
-    const Instant now = transport_.now();
+    const Instant now = engine_time();
     const bool ping = options.method.is_empty();
     auto id = ping ? endpoint_.ping(now, peer)
                    : endpoint_.send_request(now, peer, options, [&send](MessageWriter& writer) {
@@ -352,7 +354,7 @@ void Driver::abandon(RequestId request) {
     Slot* slot = find(request);
     if (slot == nullptr) return;
     slot->send = nullptr;
-    if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
+    if (endpoint_.is_live(request)) (void)endpoint_.close(engine_time(), request);
     if (!servicing_) flush();
 }
 
@@ -375,7 +377,7 @@ bool Driver::cancel(RequestId request) {
         service_again_ = true;
         return true;
     }
-    if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
+    if (endpoint_.is_live(request)) (void)endpoint_.close(engine_time(), request);
     end(*slot, Error::of(ErrorKind::cancelled));
     flush();
     return true;
@@ -391,7 +393,7 @@ void Driver::run_cancels() {
         }
         Slot* slot = find(request);
         if (slot == nullptr) continue;
-        if (endpoint_.is_live(request)) (void)endpoint_.close(transport_.now(), request);
+        if (endpoint_.is_live(request)) (void)endpoint_.close(engine_time(), request);
         end(*slot, Error::of(ErrorKind::cancelled));
         flush();
     }
@@ -442,7 +444,7 @@ void Driver::on_request(const Event& event) {
 
 Result<Done, LocalError> Driver::respond(ResponderId responder, const ResponseOptions& options,
                                          MessageBuilder build) {
-    auto result = endpoint_.respond(transport_.now(), responder, options, build);
+    auto result = endpoint_.respond(engine_time(), responder, options, build);
     if (!servicing_) flush();
     return result;
 }
@@ -455,13 +457,13 @@ Result<NotificationId, LocalError> Driver::notify(const Address& peer,
                                                   gsl::span<const std::byte> token,
                                                   const NotifyOptions& options,
                                                   MessageBuilder build) {
-    auto result = endpoint_.notify(transport_.now(), peer, token, options, build);
+    auto result = endpoint_.notify(engine_time(), peer, token, options, build);
     flush();  // always: a notify() to many observers must not fill the transmit queue
     return result;
 }
 
 Result<Done, LocalError> Driver::acknowledge(ResponderId responder) {
-    auto result = endpoint_.acknowledge(transport_.now(), responder);
+    auto result = endpoint_.acknowledge(engine_time(), responder);
     if (!servicing_) flush();
     return result;
 }

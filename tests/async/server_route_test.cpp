@@ -158,6 +158,23 @@ TEST_F(TreeRouting, UnknownPathWithoutCatchAll) {
     EXPECT_EQ(routed(tree, {"sensors", "a", "b"}), "(none)");
 }
 
+TEST_F(TreeRouting, ExactRoutesAreFoundBySegmentsNotByTheirConcatenation) {
+    tree.add("/ab");
+    tree.add("/a/b");
+    EXPECT_EQ(routed(tree, {"ab"}), "/ab");
+    EXPECT_EQ(routed(tree, {"a", "b"}), "/a/b");
+    EXPECT_EQ(routed(tree, {"a", "b", ""}), "/*");  // a trailing empty segment is one more
+    EXPECT_EQ(routed(tree, {"sensors", "tem"}), "/sensors/{name}");
+    // Removing an exact route hands its path to the next most specific one, and
+    // adding it back takes it again.
+    ASSERT_TRUE(tree.remove("/sensors/temp"));
+    EXPECT_EQ(routed(tree, {"sensors", "temp"}), "/sensors/{name}");
+    tree.add("/sensors/temp");
+    EXPECT_EQ(routed(tree, {"sensors", "temp"}), "/sensors/temp");
+    ASSERT_TRUE(tree.remove("/"));
+    EXPECT_EQ(routed(tree, {}), "/*");
+}
+
 TEST(ResourceTree, AddingAPatternAgainReturnsTheSameResource) {
     ResourceTree tree;
     const std::size_t before = tree.size();

@@ -296,6 +296,11 @@ TEST(UdpSocket, BatchesOfManyDatagramsInFewCalls) {
             ASSERT_EQ(d.bytes.size(), 2u);
             EXPECT_EQ(d.peer, sender.local_address());
             EXPECT_FALSE(d.multicast);
+            // Bound to one unicast address, the socket asks the kernel for no
+            // pktinfo: the destination is that address, the interface unknown.
+            ASSERT_TRUE(d.destination);
+            EXPECT_EQ(*d.destination, receiver.local_address());
+            EXPECT_EQ(d.interface_index, 0u);
             seen.push_back(std::to_integer<int>(d.bytes[0]) | std::to_integer<int>(d.bytes[1])
                                                                   << 8);
         }
@@ -423,7 +428,11 @@ TEST(UdpTransport, DatagramsAreWrittenIntoTheSendBatchAndLentFromTheReceiveBatch
     const Instant limit = monotonic_now() + milliseconds(5000);
     while (seen.size() + big_seen < 21 && monotonic_now() < limit) {
         receiver.wait(monotonic_now() + milliseconds(100));
+        const Instant before = monotonic_now();
         while (const auto view = receiver.receive_view(scratch)) {
+            // Stamped once per recvmmsg batch, after this loop began.
+            EXPECT_GE(view->at, before);
+            EXPECT_LE(view->at, monotonic_now());
             EXPECT_EQ(view->peer, sender.local_address());
             EXPECT_FALSE(view->bytes.data() >= scratch.data() &&
                          view->bytes.data() < scratch.data() + scratch.size());

@@ -242,6 +242,21 @@ TEST(TypedAccessors, RepeatableRunsAndHighNumbers) {
     EXPECT_TRUE(m.if_match().empty());
 }
 
+TEST(TypedAccessors, OptionsFrom63UpShareOnePresenceBit) {
+    // Size1 (60) = 5, then option 63 empty.
+    const MessageView low = parse_ok(from_hex("40 01 00 01 d1 2f 05"));
+    EXPECT_EQ(low.size1(), 5u);
+    EXPECT_FALSE(low.has_option(static_cast<OptionNumber>(63)));
+    EXPECT_FALSE(low.has_option(OptionNumber::no_response));
+    EXPECT_FALSE(low.echo().has_value());
+    const MessageView high = parse_ok(from_hex("40 01 00 01 d1 2f 05 30"));
+    EXPECT_EQ(high.size1(), 5u);
+    EXPECT_TRUE(high.has_option(static_cast<OptionNumber>(63)));
+    EXPECT_EQ(high.options(static_cast<OptionNumber>(63)).size(), 1u);
+    EXPECT_FALSE(high.has_option(OptionNumber::no_response));  // found absent by a scan
+    EXPECT_TRUE(high.options(OptionNumber::no_response).empty());
+}
+
 // --- Parse errors -----------------------------------------------------------------------
 
 TEST(Rfc7252Section3, TruncatedHeader) {

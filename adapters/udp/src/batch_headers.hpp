@@ -29,7 +29,6 @@ struct UdpSocket::BatchHeaders {
           receive_names(batch),
           send(batch),
           send_vectors(batch),
-          send_names(batch),
           send_controls(batch) {}
 
     std::vector<mmsghdr> receive;
@@ -37,7 +36,6 @@ struct UdpSocket::BatchHeaders {
     std::vector<sockaddr_storage> receive_names;
     std::vector<mmsghdr> send;
     std::vector<iovec> send_vectors;
-    std::vector<SocketAddress> send_names;
     std::vector<std::array<std::byte, CMSG_SPACE(sizeof(in6_pktinfo))>> send_controls;
 };
 

@@ -45,17 +45,20 @@ UdpSocket::UdpSocket(const SocketConfig& config) : config_(config) {
         throw std::system_error(EAFNOSUPPORT, std::generic_category(),
                                 "coap::udp: bind to an IPv4 or IPv6 address");
     wildcard_ = is_wildcard(config_.bind);
+    // A socket bound to one unicast address knows where its datagrams went; only
+    // a wildcard or group bind asks the kernel for each one's destination.
+    pktinfo_ = wildcard_ || config_.bind.is_multicast();
     fd_ = ::socket(family_, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd_ < 0) fail("socket");
     try {
         if (family_ == AF_INET6) {
             set_option(fd_, IPPROTO_IPV6, IPV6_V6ONLY, config_.v6only ? 1 : 0, "IPV6_V6ONLY");
-            set_option(fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+            if (pktinfo_) set_option(fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
             set_option(fd_, IPPROTO_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR");
         }
         // On a dual-stack socket these cover the IPv4 side (Linux accepts them).
         if (family_ == AF_INET || !config_.v6only) {
-            set_option(fd_, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO");
+            if (pktinfo_) set_option(fd_, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO");
             set_option(fd_, IPPROTO_IP, IP_RECVERR, 1, "IP_RECVERR");
         }
         if (config_.receive_buffer > 0)
@@ -82,6 +85,7 @@ UdpSocket::UdpSocket(const SocketConfig& config) : config_(config) {
     outgoing_.reserve(config_.batch_size);
     send_bytes_.resize(config_.batch_size * 1280);
     headers_ = std::make_unique<BatchHeaders>(config_.batch_size);
+    prepare_receive_headers();
 }
 
 UdpSocket::~UdpSocket() {
@@ -92,6 +96,7 @@ UdpSocket::UdpSocket(UdpSocket&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       family_(other.family_),
       wildcard_(other.wildcard_),
+      pktinfo_(other.pktinfo_),
       config_(other.config_),
       local_(other.local_),
       stats_(other.stats_),
@@ -113,6 +118,7 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
         fd_ = std::exchange(other.fd_, -1);
         family_ = other.family_;
         wildcard_ = other.wildcard_;
+        pktinfo_ = other.pktinfo_;
         config_ = other.config_;
         local_ = other.local_;
         stats_ = other.stats_;

@@ -1,6 +1,7 @@
-// udp_socket_io.cpp — UdpSocket's batched I/O: recvmmsg with pktinfo (the
-// multicast flag and the route to answer by), sendmmsg with the remembered
-// pktinfo, and the ICMP error queue (see udp_socket.hpp).
+// udp_socket_io.cpp — UdpSocket's batched I/O: recvmmsg (with pktinfo on a
+// wildcard or group bind: the multicast flag and the route to answer by),
+// sendmmsg with the remembered pktinfo, and the ICMP error queue (see
+// udp_socket.hpp).
 #include "batch_headers.hpp"
 #include "coap/udp/socket_address.hpp"
 #include "coap/udp/udp_socket.hpp"
@@ -37,24 +38,32 @@ bool unreachable_error(int error) {
 
 }  // namespace
 
+void UdpSocket::prepare_receive_headers() noexcept {
+    const std::size_t size = config_.max_datagram_size;
+    const std::size_t stride = receive_stride(size);
+    for (std::size_t i = 0; i < config_.batch_size; ++i) {
+        headers_->receive[i] = {};
+        headers_->receive_vectors[i] = {receive_buffers_.data() + i * stride, size};
+        msghdr& h = headers_->receive[i].msg_hdr;
+        h.msg_name = &headers_->receive_names[i];
+        h.msg_iov = &headers_->receive_vectors[i];
+        h.msg_iovlen = 1;
+        h.msg_control = control_buffers_.data() + i * control_size;
+    }
+}
+
 gsl::span<const ReceivedDatagram> UdpSocket::receive_batch() {
     received_.clear();
     const std::size_t batch = config_.batch_size;
-    const std::size_t size = config_.max_datagram_size;
-    const std::size_t stride = receive_stride(size);
+    const std::size_t stride = receive_stride(config_.max_datagram_size);
     auto& headers = headers_->receive;
-    auto& vectors = headers_->receive_vectors;
     auto& names = headers_->receive_names;
+    // The kernel shortens these three per datagram; the rest stays as prepared.
     for (std::size_t i = 0; i < batch; ++i) {
-        headers[i] = {};
-        vectors[i] = {receive_buffers_.data() + i * stride, size};
         msghdr& h = headers[i].msg_hdr;
-        h.msg_name = &names[i];
         h.msg_namelen = sizeof names[i];
-        h.msg_iov = &vectors[i];
-        h.msg_iovlen = 1;
-        h.msg_control = control_buffers_.data() + i * control_size;
-        h.msg_controllen = control_size;
+        h.msg_controllen = pktinfo_ ? control_size : 0;
+        h.msg_flags = 0;
     }
     int count = -1;
     // A pending ICMP error fails one call (it stays in the error queue): try again.
@@ -79,6 +88,7 @@ gsl::span<const ReceivedDatagram> UdpSocket::receive_batch() {
         ReceivedDatagram d;
         d.peer = *peer;
         d.bytes = {receive_buffers_.data() + i * stride, headers[i].msg_len};
+        if (!pktinfo_) d.destination = local_;
         for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
             if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
                 in_pktinfo info{};
@@ -164,8 +174,9 @@ gsl::span<std::byte> UdpSocket::send_slot(std::size_t size) {
 
 bool UdpSocket::commit_send_slot(const Address& peer, std::size_t length) {
     if (length > max_payload() || send_used_ + length > send_bytes_.size()) return false;
-    if (!to_socket_address(peer, family_)) return false;
-    outgoing_.push_back({peer, send_used_, length});
+    auto name = to_socket_address(peer, family_);
+    if (!name) return false;
+    outgoing_.push_back({peer, *name, send_used_, length});
     send_used_ += length;
     if (outgoing_.size() >= config_.batch_size) flush();
     return true;
@@ -181,16 +192,14 @@ void UdpSocket::flush() {
         const std::size_t count = std::min(config_.batch_size, outgoing_.size() - next);
         auto& headers = headers_->send;
         auto& vectors = headers_->send_vectors;
-        auto& names = headers_->send_names;
         auto& controls = headers_->send_controls;
         for (std::size_t i = 0; i < count; ++i) {
-            const Outgoing& o = outgoing_[next + i];
+            Outgoing& o = outgoing_[next + i];
             headers[i] = {};
-            names[i] = *to_socket_address(o.peer, family_);
             vectors[i] = {send_bytes_.data() + o.offset, o.length};
             msghdr& h = headers[i].msg_hdr;
-            h.msg_name = &names[i].storage;
-            h.msg_namelen = names[i].length;
+            h.msg_name = &o.name.storage;
+            h.msg_namelen = o.name.length;
             h.msg_iov = &vectors[i];
             h.msg_iovlen = 1;
             if (routes_.empty()) continue;

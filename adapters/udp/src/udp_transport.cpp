@@ -28,6 +28,7 @@ bool UdpTransport::refill() {
         return false;
     }
     batch_ = socket_.receive_batch();
+    if (!batch_.empty()) batch_time_ = monotonic_now();
     drained_ = !batch_.empty() && !socket_.last_batch_full();
     // The error queue costs a system call: read it when a call reported an
     // ICMP error, or when nothing else came (so that it never stays full).
@@ -54,7 +55,7 @@ std::optional<ReceivedView> UdpTransport::receive_view(gsl::span<std::byte> scra
     (void)scratch;
     if (next_ >= batch_.size() && !refill()) return std::nullopt;
     const ReceivedDatagram& d = batch_[next_++];
-    return ReceivedView{d.peer, d.bytes, ArrivalInfo{.multicast = d.multicast}};
+    return ReceivedView{d.peer, d.bytes, ArrivalInfo{.multicast = d.multicast}, batch_time_};
 }
 
 bool UdpTransport::send(const Address& peer, gsl::span<const std::byte> datagram) {

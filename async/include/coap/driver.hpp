@@ -225,8 +225,14 @@ class Driver final : private Serviceable {
     std::uint64_t timer_sequence_ = 0;
     std::function<void(RequestContext&)> request_handler_;
     std::function<void(const Event&)> notification_handler_;
+    /// The time the Endpoint is given: during a service() pass, the pass's
+    /// time (taken at its start, at each received datagram's batch and before
+    /// the timers run, never going back); outside one, the transport's clock.
+    Instant engine_time() const { return servicing_ ? pass_time_ : transport_.now(); }
+
     bool servicing_ = false;
     bool service_again_ = false;
+    Instant pass_time_{};
 };
 
 /// Runs `driver` until `done()` holds; throws std::runtime_error when nothing can

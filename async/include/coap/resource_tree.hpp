@@ -221,8 +221,17 @@ class ResourceTree {
         Block1Assembler assembler;
         Block2ResponseCache responses;
     };
+    /// A pattern without wildcards, by the hash of the path it names: when it
+    /// matches, no other pattern is more specific, so route() looks here first.
+    struct ExactRoute {
+        std::uint64_t path_hash = 0;
+        const Resource* resource = nullptr;
+    };
+    void index_exact_routes();
+
     std::unique_ptr<ObserveHub> hub_;
     std::vector<std::unique_ptr<Resource>> resources_;
+    std::vector<ExactRoute> exact_routes_;
     /// Serving is const (the tree's routes do not change), this state does.
     std::unique_ptr<Blockwise> blockwise_ = std::make_unique<Blockwise>();
 };

@@ -26,11 +26,13 @@ struct Received {
 };
 
 /// One datagram lent by a transport: `bytes` stay valid until the next call
-/// on the transport.
+/// on the transport. `at`: when it was taken from the network (UDP: when its
+/// recvmmsg batch returned), so that a Driver needs no clock read per datagram.
 struct ReceivedView {
     Address peer;
     gsl::span<const std::byte> bytes;
     ArrivalInfo arrival{};
+    Instant at{};
 };
 
 /// Something a transport can wake: a Driver. A transport that runs several of
@@ -63,7 +65,8 @@ class Transport {
     virtual std::optional<ReceivedView> receive_view(gsl::span<std::byte> scratch) {
         const auto received = receive(scratch);
         if (!received) return std::nullopt;
-        return ReceivedView{received->peer, scratch.first(received->length), received->arrival};
+        return ReceivedView{received->peer, scratch.first(received->length), received->arrival,
+                            now()};
     }
     /// Room for at least `size` bytes in which to write the next datagram where
     /// it will be sent from (UDP: the sendmmsg batch), so that it is not copied

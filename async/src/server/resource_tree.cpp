@@ -9,6 +9,22 @@
 #include <string>
 
 namespace coap {
+namespace {
+
+/// FNV-1a over the segments, each followed by a byte no UTF-8 text holds, so
+/// that "/ab" and "/a/b" differ.
+std::uint64_t path_hash(gsl::span<const std::string_view> path) noexcept {
+    std::uint64_t hash = 0xcbf29ce484222325u;
+    const auto mix = [&hash](unsigned char byte) { hash = (hash ^ byte) * 0x100000001b3u; };
+    for (const std::string_view segment : path) {
+        for (const char c : segment)
+            mix(static_cast<unsigned char>(c));
+        mix(0xff);
+    }
+    return hash;
+}
+
+}  // namespace
 
 ResourceTree::ResourceTree() : hub_(std::make_unique<ObserveHub>()) {
     add(well_known_core).hidden().get([this](RequestContext& context) {
@@ -35,7 +51,20 @@ Resource& ResourceTree::add(std::string_view pattern) {
     }
     resources_.push_back(std::make_unique<Resource>(std::move(*parsed)));
     resources_.back()->hub_ = hub_.get();
+    index_exact_routes();
     return *resources_.back();
+}
+
+void ResourceTree::index_exact_routes() {
+    exact_routes_.clear();
+    std::vector<std::string_view> path;
+    for (const auto& resource : resources_) {
+        if (!resource->pattern().is_exact()) continue;
+        path.clear();
+        for (const auto& segment : resource->pattern().segments())
+            path.push_back(segment.text);
+        exact_routes_.push_back({path_hash(path), resource.get()});
+    }
 }
 
 Resource* ResourceTree::find(std::string_view pattern) noexcept {
@@ -50,14 +79,21 @@ bool ResourceTree::remove(std::string_view pattern) {
         if ((*it)->pattern().text() != pattern) continue;
         hub_->forget(**it);
         resources_.erase(it);
+        index_exact_routes();
         return true;
     }
     return false;
 }
 
 std::optional<Route> ResourceTree::route(gsl::span<const std::string_view> path) const noexcept {
-    std::optional<Route> best;
     RouteMatch match;
+    if (!exact_routes_.empty()) {
+        const std::uint64_t hash = path_hash(path);
+        for (const ExactRoute& exact : exact_routes_)
+            if (exact.path_hash == hash && exact.resource->pattern().match(path, match))
+                return Route{exact.resource, match};
+    }
+    std::optional<Route> best;
     for (const auto& resource : resources_) {
         if (!resource->pattern().match(path, match)) continue;
         if (best &&

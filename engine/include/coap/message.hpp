@@ -219,10 +219,15 @@ class MessageView {
 
   private:
     std::optional<BlockValue> block(OptionNumber number) const noexcept;
+    /// Option n's bit in present_mask_: bit n below 63, bit 63 for every
+    /// number from 63 up, so an absent option is known without a scan.
+    static constexpr std::uint64_t presence_bit(std::uint32_t number) noexcept {
+        return std::uint64_t{1} << (number < 63 ? number : 63);
+    }
 
     // 48 bytes: the datagram and offsets into it.
     const std::byte* data_ = nullptr;
-    std::uint64_t present_mask_ = 0;  // bit n set when option n (< 64) is present
+    std::uint64_t present_mask_ = 0;  ///< presence_bit() of every option present
     std::uint32_t size_ = 0;
     std::uint32_t token_length_ = 0;
     std::uint32_t options_begin_ = 0;  // first option header

@@ -113,7 +113,7 @@ Result<MessageView, ParseError> MessageView::parse(Bytes datagram,
         if (n - pos < length) return fail(ParseErrorKind::truncated_option, header_at);
         pos += length;
         ++count;
-        if (number < 64) mask |= std::uint64_t{1} << number;
+        mask |= presence_bit(number);
     }
     view.options_end_ = static_cast<std::uint32_t>(options_end);
     view.option_count_ = count;
@@ -125,7 +125,7 @@ OptionRange MessageView::options(OptionNumber number) const noexcept {
     const std::byte* end = data_ + options_end_;
     const OptionIterator none(end, end, 0);
     const auto wanted = to_underlying(number);
-    if (wanted < 64 && (present_mask_ & (std::uint64_t{1} << wanted)) == 0) return {none, none};
+    if ((present_mask_ & presence_bit(wanted)) == 0) return {none, none};
     OptionIterator it = options().begin();
     while (it != none && to_underlying(it->number) < wanted)
         ++it;
@@ -138,7 +138,8 @@ OptionRange MessageView::options(OptionNumber number) const noexcept {
 
 bool MessageView::has_option(OptionNumber number) const noexcept {
     const auto wanted = to_underlying(number);
-    if (wanted < 64) return (present_mask_ & (std::uint64_t{1} << wanted)) != 0;
+    if ((present_mask_ & presence_bit(wanted)) == 0) return false;
+    if (wanted < 63) return true;
     return find(number).has_value();
 }
 

@@ -13,9 +13,11 @@
 
 namespace coap::udp {
 
-/// A socket address with its length, ready for sendto/bind.
+/// A socket address with its length, ready for sendto/bind. Room for an
+/// AF_INET or AF_INET6 address, the only families a UDP socket here uses
+/// (28 bytes, not sockaddr_storage's 128: one is built for every send).
 struct SocketAddress {
-    sockaddr_storage storage{};
+    sockaddr_in6 storage{};
     socklen_t length = 0;
     const sockaddr* get() const noexcept { return reinterpret_cast<const sockaddr*>(&storage); }
 };

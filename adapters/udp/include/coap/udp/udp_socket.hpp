@@ -13,6 +13,7 @@
 #pragma once
 
 #include "coap/address.hpp"
+#include "coap/udp/socket_address.hpp"
 
 #include <gsl/span>
 
@@ -62,8 +63,10 @@ struct ReceivedDatagram {
     gsl::span<const std::byte> bytes;
     /// Addressed to a multicast group (the IP header's destination).
     bool multicast = false;
-    /// The destination address of the datagram (port: the socket's), when known.
+    /// The destination address of the datagram (port: the socket's), when known:
+    /// from the kernel on a wildcard or group bind, else the bound address.
     std::optional<Address> destination;
+    /// The interface it arrived on; 0 (unknown) on a unicast bind.
     unsigned interface_index = 0;
 };
 
@@ -132,6 +135,7 @@ class UdpSocket {
   private:
     struct Outgoing {
         Address peer;
+        SocketAddress name;  ///< `peer` as the sendmmsg header names it
         std::size_t offset = 0;
         std::size_t length = 0;
     };
@@ -144,10 +148,13 @@ class UdpSocket {
     void close() noexcept;
     std::size_t max_payload() const noexcept;
     void remember_route(const ReceivedDatagram& datagram);
+    /// Points each recvmmsg header at its buffers, once.
+    void prepare_receive_headers() noexcept;
 
     int fd_ = -1;
     int family_ = 0;
     bool wildcard_ = false;
+    bool pktinfo_ = false;  ///< IP_PKTINFO / IPV6_RECVPKTINFO asked for
     SocketConfig config_;
     Address local_;
     SocketStats stats_{};

@@ -73,6 +73,7 @@ class UdpTransport final : public Transport {
     UdpSocket socket_;
     gsl::span<const ReceivedDatagram> batch_{};
     std::size_t next_ = 0;
+    Instant batch_time_{};  ///< when batch_ was received
     /// The last batch was short: the next refill reports "nothing" at once.
     bool drained_ = false;
     int batching_ = 0;
