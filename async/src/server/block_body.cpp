@@ -3,6 +3,8 @@
 
 #include "coap/option.hpp"
 
+#include "../fnv1a.hpp"
+
 #include <algorithm>
 
 namespace coap {
@@ -43,12 +45,9 @@ std::optional<BodySlice> slice_body(std::size_t body_size, std::optional<BlockVa
 }
 
 ETag etag_of(gsl::span<const std::byte> body) noexcept {
-    std::uint64_t hash = 0xcbf29ce484222325u;
-    for (const std::byte b : body) {
-        hash ^= std::to_integer<std::uint64_t>(b);
-        hash *= 0x100000001b3u;
-    }
-    return ETag::from_uint64(hash);
+    detail::Fnv1a hash;
+    hash.add_all(body);
+    return ETag::from_uint64(hash.value());
 }
 
 void write_body_slice(MessageWriter& writer, gsl::span<const std::byte> body,

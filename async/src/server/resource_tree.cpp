@@ -5,6 +5,8 @@
 #include "coap/driver.hpp"
 #include "coap/request_context.hpp"
 
+#include "../fnv1a.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -14,14 +16,12 @@ namespace {
 /// FNV-1a over the segments, each followed by a byte no UTF-8 text holds, so
 /// that "/ab" and "/a/b" differ.
 std::uint64_t path_hash(gsl::span<const std::string_view> path) noexcept {
-    std::uint64_t hash = 0xcbf29ce484222325u;
-    const auto mix = [&hash](unsigned char byte) { hash = (hash ^ byte) * 0x100000001b3u; };
+    detail::Fnv1a hash;
     for (const std::string_view segment : path) {
-        for (const char c : segment)
-            mix(static_cast<unsigned char>(c));
-        mix(0xff);
+        hash.add_all(segment);
+        hash.add(static_cast<unsigned char>(0xff));
     }
-    return hash;
+    return hash.value();
 }
 
 }  // namespace
